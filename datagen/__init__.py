@@ -1,0 +1,1 @@
+"""Deterministic synthetic Shanghai data at ``demo`` and ``city`` scale."""

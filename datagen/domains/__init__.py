@@ -1,0 +1,2 @@
+"""Data-build plug-ins, one module per domain; importing this package registers them all."""
+from datagen.domains import reference  # noqa: F401

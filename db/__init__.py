@@ -1,0 +1,118 @@
+"""Database layer: the SQLAlchemy schema, engine and sessions, bulk loading and migrations.
+
+The engine is created late (``db.configure(url)`` from the app factory or a command), never at import.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import MetaData, create_engine, event, make_url
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+# Stable constraint names so that Alembic migrations are the same on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def normalise_url(url: str) -> str:
+    """Use psycopg 3 for plain ``postgresql://`` URLs."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    """Create an engine with the per-dialect settings this project relies on."""
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        database = make_url(url).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):
+            # Foreign keys are off by default in SQLite; WAL lets readers run beside one writer.
+            cur = dbapi_connection.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    if "poolclass" not in kwargs:
+        kwargs.setdefault("pool_size", 5)
+        kwargs.setdefault("max_overflow", 10)
+    return create_engine(url, **kwargs)
+
+
+class Database:
+    """Holds the engine and session factory; bound late to a URL."""
+
+    def __init__(self) -> None:
+        self._engine: Engine | None = None
+        self._sessionmaker: sessionmaker | None = None
+        self.url: str | None = None
+
+    def configure(self, url: str, **kwargs) -> "Database":
+        """Bind to ``url`` (disposing of any earlier engine)."""
+        if self._engine is not None and self.url == normalise_url(url):
+            return self
+        self.dispose()
+        self._engine = make_engine(url, **kwargs)
+        self._sessionmaker = sessionmaker(self._engine, expire_on_commit=False)
+        self.url = normalise_url(url)
+        return self
+
+    @property
+    def engine(self) -> Engine:
+        """The bound engine; raises if ``configure`` was not called."""
+        if self._engine is None:
+            raise RuntimeError("database not configured: call db.configure(url) first")
+        return self._engine
+
+    @property
+    def is_postgres(self) -> bool:
+        """True when bound to PostgreSQL (or a PG-compatible database)."""
+        return self.engine.dialect.name == "postgresql"
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on error."""
+        if self._sessionmaker is None:
+            raise RuntimeError("database not configured: call db.configure(url) first")
+        with self._sessionmaker() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        if self._engine is not None:
+            self._engine.dispose()
+        self._engine = None
+        self._sessionmaker = None
+        self.url = None
+
+
+db = Database()
+
+
+def all_models() -> None:
+    """Import every model module so that ``Base.metadata`` knows every table."""
+    from db import meta, reference  # noqa: F401

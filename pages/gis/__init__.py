@@ -1,0 +1,1 @@
+"""GIS map service pages."""

@@ -1,0 +1,63 @@
+"""Headless Chromium helpers for browser tests: start, open a Dash page, wait, collect errors."""
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync",
+                  "--disable-dev-shm-usage", "--window-size=1600,1000", "--lang=zh-CN"]
+
+# Pending callbacks in the Dash renderer's store (the same test as dash.testing's wait_for_callbacks).
+_PENDING_JS = """
+const s = window.store && window.store.getState();
+if (!s) { return -1; }
+const cbs = Object.assign({}, s.callbacks); delete cbs.stored; delete cbs.completed;
+return Object.values(cbs).reduce((n, v) => n + (Array.isArray(v) ? v.length : 0), 0)
+     + document.querySelectorAll('[data-dash-is-loading="true"]').length;
+"""
+
+
+def start_chromium(profile_dir: Path) -> webdriver.Chrome:
+    """Start Debian's chromium (``/usr/bin/chromium``) with its chromedriver."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={profile_dir}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = Service(shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    return webdriver.Chrome(service=service, options=options)
+
+
+def wait_for_dash(driver, timeout: float = 30.0, settle: float = 0.4) -> None:
+    """Wait until the renderer has started and no callback is pending for ``settle`` seconds."""
+    deadline = time.monotonic() + timeout
+    quiet_since = None
+    while time.monotonic() < deadline:
+        pending = driver.execute_script(_PENDING_JS)
+        if pending == 0:
+            quiet_since = quiet_since or time.monotonic()
+            if time.monotonic() - quiet_since >= settle:
+                return
+        else:
+            quiet_since = None
+        time.sleep(0.1)
+    raise TimeoutError(f"Dash callbacks still pending after {timeout} s")
+
+
+def console_errors(driver) -> list[str]:
+    """SEVERE console entries since the last call (the log is drained by reading it)."""
+    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def open_page(driver, url: str, timeout: float = 30.0) -> list[str]:
+    """Load ``url``, wait for its callbacks, return the console errors it produced."""
+    console_errors(driver)  # drain what earlier pages left
+    driver.get(url)
+    wait_for_dash(driver, timeout)
+    return console_errors(driver)
