@@ -26,16 +26,21 @@ class LvRongDash(dash.Dash):
 
 def create_app(config: dict | None = None) -> dash.Dash:
     """Build the Flask server and the Dash app on it; ``config`` overrides settings (tests)."""
-    from components.shell import create_shell
+    from admin import auth as auth_views
+    from api import auth as api_auth, health, v1
     from extensions import cache, cache_config
-    from api import health
+    from security import keys, web
+    from security.cli import audit_cli
 
     settings = settings_mod.from_env(config)
     server = Flask(__name__, instance_path=str(settings.instance_path))
     server.config.update(SECRET_KEY=settings.secret_key, LVRONG=settings, **cache_config(settings))
     db.configure(settings.database_url)
+    keys.configure(keys.load_or_create(settings.instance_path))
     cache.init_app(server)
-    server.register_blueprint(health.bp)
+    for blueprint in (health.bp, auth_views.bp, api_auth.bp, v1.bp):
+        server.register_blueprint(blueprint)
+    server.cli.add_command(audit_cli)
     if settings.server_timing:
         from db import timing
 
@@ -53,7 +58,10 @@ def create_app(config: dict | None = None) -> dash.Dash:
         suppress_callback_exceptions=True,
         compress=False,
     )
-    app.layout = create_shell
+    app.layout = web.shell_layout
+    web.init_app(server, app)
+    if settings.is_production:
+        web.refuse_demo_accounts()
     return app
 
 

@@ -41,6 +41,13 @@ class Settings:
     demo_seed: int = 20240601
     server_timing: bool = False
     secret_key: str = field(default="", repr=False)
+    # Security policy (GB/T 22239-2019 8.1.4.1): all configurable.
+    lockout_threshold: int = 5
+    lockout_minutes: int = 15
+    password_max_age_days: int = 90
+    idle_minutes: int = 30
+    single_session: bool = False
+    manifest_mode: str = "degraded"  # refuse | degraded | off
 
     @property
     def is_sqlite(self) -> bool:
@@ -90,6 +97,12 @@ def from_env(overrides: dict | None = None) -> Settings:
         "auto_demo": _env_bool("LVRONG_AUTO_DEMO", True),
         "server_timing": _env_bool("LVRONG_SERVER_TIMING", False),
         "secret_key": env.get("SECRET_KEY", ""),
+        "lockout_threshold": int(env.get("LVRONG_LOCKOUT_THRESHOLD", "5")),
+        "lockout_minutes": int(env.get("LVRONG_LOCKOUT_MINUTES", "15")),
+        "password_max_age_days": int(env.get("LVRONG_PASSWORD_MAX_AGE_DAYS", "90")),
+        "idle_minutes": int(env.get("LVRONG_IDLE_MINUTES", "30")),
+        "single_session": _env_bool("LVRONG_SINGLE_SESSION", False),
+        "manifest_mode": env.get("LVRONG_MANIFEST_MODE", "degraded"),
     }
     known = {f.name for f in fields(Settings)}
     for key, value in (overrides or {}).items():

@@ -33,9 +33,13 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, math.ceil(q / 100 * len(ordered)) - 1))]
 
 
-def ensure_data(url: str, scale: str, seed: int, rebuild: bool) -> dict:
+def ensure_data(url: str, scale: str, seed: int, rebuild: bool, instance_path: Path) -> dict:
     """Build the data unless the newest build in the database already has this scale and seed."""
     from sqlalchemy import select
+
+    from security import keys
+
+    keys.configure(keys.load_or_create(instance_path))  # the server below reads the same instance
 
     from datagen.core import build
     from db import make_engine
@@ -66,13 +70,13 @@ def free_port() -> int:
 class Server:
     """gunicorn serving ``app:server`` with SQL timing on and a cache the bench can empty."""
 
-    def __init__(self, url: str, workers: int, redis_url: str = "") -> None:
+    def __init__(self, url: str, workers: int, instance_path: Path, redis_url: str = "") -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.cache_dir = tempfile.mkdtemp(prefix="lvrong-bench-cache-")
         self.redis_url = redis_url
         env = dict(os.environ, DATABASE_URL=url, LVRONG_SERVER_TIMING="1", LVRONG_ENV="bench",
-                   LVRONG_AUTO_DEMO="0")
+                   LVRONG_AUTO_DEMO="0", LVRONG_INSTANCE=str(instance_path))
         if redis_url:
             env["REDIS_URL"] = redis_url
         else:
@@ -128,23 +132,39 @@ def registered_pages(url: str) -> list[dict]:
         from app import create_app
 
         create_app({"database_url": url, "auto_demo": False})
-    return [{"path": p["path"], "name": p["name"], "module": p["module"]}
+    return [{"path": p["path"], "name": p["name"], "module": p["module"], "permission": p.get("permission")}
             for p in dash.page_registry.values() if not p["module"].endswith("not_found_404")]
 
 
-def run(url: str, scale: str, seed: int, *, repeat: int = 20, cold: int = 5, workers: int = 2,
-        rebuild: bool = False, redis_url: str = "") -> dict:
-    """Everything: data, server, every page's callbacks; returns the results as a dict."""
-    from bench.pagewalk import Timing, initial_calls, page_layout, time_call
+def account_for(permission: str | None) -> str:
+    """A demo account (user name = role code) that may open a page needing ``permission``."""
+    from security.rbac import ROLES
 
-    data = ensure_data(url, scale, seed, rebuild)
+    return next(code for code, role in ROLES.items() if permission is None or permission in role.permissions)
+
+
+def run(url: str, scale: str, seed: int, *, repeat: int = 20, cold: int = 5, workers: int = 2,
+        rebuild: bool = False, redis_url: str = "", instance_path: Path | None = None) -> dict:
+    """Everything: data, server, every page's callbacks; returns the results as a dict."""
+    import settings as settings_mod
+    from bench.login import login
+    from bench.pagewalk import Timing, initial_calls, page_layout, time_call
+    from datagen.domains.security import DEMO_PASSWORD
+
+    instance_path = Path(instance_path or settings_mod.from_env().instance_path)
+    data = ensure_data(url, scale, seed, rebuild, instance_path)
     pages = registered_pages(url)
-    server = Server(url, workers, redis_url)
+    server = Server(url, workers, instance_path, redis_url)
     results = []
+    sessions: dict[str, requests.Session] = {}
     try:
-        session = requests.Session()
-        deps = session.get(f"{server.base}/_dash-dependencies", timeout=30).json()
         for page in pages:
+            user = account_for(page["permission"])
+            if user not in sessions:
+                sessions[user] = requests.Session()
+                login(sessions[user], server.base, user, DEMO_PASSWORD)
+            session = sessions[user]
+            deps = session.get(f"{server.base}/_dash-dependencies", timeout=30).json()
             for call in initial_calls(page_layout(session, server.base, page["path"]), deps):
                 cold_t, warm_t = Timing(), Timing()
                 for _ in range(cold):

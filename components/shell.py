@@ -15,19 +15,20 @@ CATEGORIES: list[tuple[str, str, str]] = [
 HIDDEN = {"home", "not_found_404"}
 
 
-def nav_pages(category: str) -> list[dict]:
-    """Registered pages of ``category`` in their declared order (hidden pages excluded)."""
+def nav_pages(category: str, can=lambda permission: True) -> list[dict]:
+    """Registered pages of ``category`` the user ``can`` open, in their declared order."""
     pages = [
         p for p in dash.page_registry.values()
         if p.get("category") == category and p["module"].split(".")[-1] not in HIDDEN
+        and can(p.get("permission"))
     ]
     return sorted(pages, key=lambda p: (p.get("order", 100), p["name"]))
 
 
-def _nav() -> html.Nav:
+def _nav(can) -> html.Nav:
     groups = []
     for key, title, _ in CATEGORIES:
-        pages = nav_pages(key)
+        pages = nav_pages(key, can)
         if not pages:
             continue
         groups.append(html.Div(className="nav-group", children=[
@@ -37,8 +38,11 @@ def _nav() -> html.Nav:
     return html.Nav(groups, className="shell-nav", id="shell-nav")
 
 
-def create_shell() -> html.Div:
-    """The page frame: header with brand and screen-mode controls, navigation, and the page container."""
+def create_shell(can=lambda permission: True, user: str = "") -> html.Div:
+    """The page frame: header with brand, user and screen-mode controls, navigation, page container.
+
+    ``can(permission)`` decides which pages the navigation lists (the server checks again on open).
+    """
     return html.Div(className="shell", children=[
         html.Header(className="shell-header", children=[
             dcc.Link(className="brand", href="/", children=[
@@ -46,13 +50,15 @@ def create_shell() -> html.Div:
                 html.Span("上海市绿化和市容管理局 · 数字化平台", className="brand-sub"),
             ]),
             html.Div(className="header-tools", children=[
-                html.Span(id="shell-clock", className="shell-clock"),
+                html.Span(user, id="shell-user", className="shell-user"),
+                html.A("修改密码", href="/account/password", className="tool-link"),
+                html.A("退出", href="/logout", id="shell-logout", className="tool-link"),
                 html.A("大屏模式", id="shell-bigscreen-link", href="?screen=big", className="tool-link"),
                 html.Button("全屏", id="shell-fullscreen", className="tool-button", n_clicks=0),
             ]),
         ]),
         html.Div(className="shell-body", children=[
-            _nav(),
+            _nav(can),
             html.Main(dash.page_container, className="shell-main"),
         ]),
         html.Div(id="shell-mode-sink", hidden=True),

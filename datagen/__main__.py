@@ -8,6 +8,7 @@ import settings as settings_mod
 from datagen.core import SCALES, build
 from db import make_engine
 from db.migrate import upgrade
+from security import keys
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     cfg = settings_mod.from_env()
     url = args.database_url or cfg.database_url
     upgrade(url)
+    keys.configure(keys.load_or_create(cfg.instance_path))  # signatures of the access-control rows
     engine = make_engine(url)
     counts = build(
         engine, scale=args.scale, seed=args.seed, only=args.only.split(",") if args.only else None,

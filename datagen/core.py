@@ -79,8 +79,8 @@ def build(engine: Engine, *, scale: str = "demo", seed: int = 20240601, only: li
           options: dict | None = None, progress: bool = True, out=None) -> dict[str, int]:
     """Replace the data of every plug-in (or ``only`` these) with a fresh deterministic build.
 
-    Each plug-in runs in its own transaction: a failure leaves earlier domains built and this one
-    untouched. Returns the row count of every table written.
+    Every chosen domain is emptied first (dependants before what they reference); then each plug-in
+    fills its tables in its own transaction. Returns the row count of every table written.
     """
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; choose from {SCALES}")
@@ -91,11 +91,14 @@ def build(engine: Engine, *, scale: str = "demo", seed: int = 20240601, only: li
     counts: dict[str, int] = {}
     bar = _progress_bar(total, progress, out)
     try:
+        # Empty every chosen domain first, dependants before what they reference.
+        with engine.begin() as conn:
+            for p in reversed(chosen):
+                for table in reversed(p.tables):
+                    conn.execute(delete(table))
         for p in chosen:
             bar.set_description(f"生成 {p.name}")
             with engine.begin() as conn:
-                for table in reversed(p.tables):
-                    conn.execute(delete(table))
                 ctx = BuildContext(scale, seed, conn, options or {}, bar.update, plugin_name=p.name)
                 p.generate(ctx)
                 for dataset in p.datasets:

@@ -115,4 +115,4 @@ db = Database()
 
 def all_models() -> None:
     """Import every model module so that ``Base.metadata`` knows every table."""
-    from db import meta, reference  # noqa: F401
+    from db import meta, reference, security  # noqa: F401

@@ -5,15 +5,17 @@ import dash
 from dash import dcc, html
 
 from components.shell import CATEGORIES, nav_pages
+from security.context import can
 
-dash.register_page(__name__, path="/", name="首页", title="绿容通 · 首页", category="portal", order=0)
+dash.register_page(__name__, path="/", name="首页", title="绿容通 · 首页", category="portal", order=0,
+                   permission=None)
 
 
 def layout(**_query) -> html.Div:
     """Cards per subsystem listing its pages; subsystems without pages yet say so."""
     sections = []
     for key, title, description in CATEGORIES:
-        pages = nav_pages(key)
+        pages = nav_pages(key, can)
         links = [
             dcc.Link(className="portal-link", href=p["relative_path"], children=[
                 html.Span(p["name"], className="portal-link-name"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-dash.register_page(__name__, path="/404", name="页面不存在", title="页面不存在 · 绿容通")
+dash.register_page(__name__, path="/404", name="页面不存在", title="页面不存在 · 绿容通", permission=None)
 
 
 def layout(**_query) -> html.Div:

@@ -44,9 +44,19 @@ def district_features() -> list[dict]:
     ]
 
 
+def effective_district(requested: str | None, scope: str | None) -> str | None:
+    """The district a query may read: a district-scoped user always gets their own, whatever was asked."""
+    return scope or requested
+
+
+def streets(district_code: str | None = None, *, scope: str | None = None) -> pd.DataFrame:
+    """Streets and towns (code, name, district_code, district, kind, lon, lat), optionally of one district;
+    ``scope`` (the user's district) overrides the request."""
+    return _streets(effective_district(district_code, scope))
+
+
 @versioned("reference")
-def streets(district_code: str | None = None) -> pd.DataFrame:
-    """Streets and towns (code, name, district_code, district, kind, lon, lat), optionally of one district."""
+def _streets(district_code: str | None) -> pd.DataFrame:
     stmt = (
         select(Street.code, Street.name, Street.district_code, District.name.label("district"),
                Street.kind, Street.lon, Street.lat)

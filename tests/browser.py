@@ -61,3 +61,19 @@ def open_page(driver, url: str, timeout: float = 30.0) -> list[str]:
     driver.get(url)
     wait_for_dash(driver, timeout)
     return console_errors(driver)
+
+
+def sign_in(driver, base: str, username: str, password: str) -> None:
+    """Sign in through the real form: the page's JavaScript SM2-encrypts the password."""
+    from selenium.webdriver.common.by import By
+
+    driver.delete_all_cookies()
+    driver.get(f"{base}/login")
+    driver.find_element(By.ID, "username").send_keys(username)
+    driver.find_element(By.ID, "password").send_keys(password)
+    driver.find_element(By.ID, "login-submit").click()
+    deadline = time.monotonic() + 15
+    while "/login" in driver.current_url and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if "/login" in driver.current_url:
+        raise RuntimeError(f"browser sign-in as {username} failed")

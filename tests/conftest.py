@@ -107,8 +107,32 @@ def app(request, database_url, tmp_path_factory):
 
 @pytest.fixture()
 def client(app):
-    """A Flask test client."""
+    """A Flask test client, signed in as nobody."""
     return app.server.test_client()
+
+
+def sign_in(client, username: str, password: str | None = None, *, follow: bool = False):
+    """Sign a Flask test client in through the real form (SM2-encrypted password); returns the response."""
+    from bench.login import encrypt, parse_form
+    from datagen.domains.security import DEMO_PASSWORD
+
+    csrf, public, challenge = parse_form(client.get("/login").get_data(as_text=True))
+    return client.post("/login", data={"csrf_token": csrf, "username": username,
+                                       "password_cipher": encrypt(password or DEMO_PASSWORD, public, challenge)},
+                       follow_redirects=follow)
+
+
+@pytest.fixture()
+def client_as(app):
+    """``client_as("analyst")``: a test client signed in as that demo account."""
+
+    def make(username: str):
+        c = app.server.test_client()
+        r = sign_in(c, username)
+        assert r.status_code == 302, r.get_data(as_text=True)[:500]
+        return c
+
+    return make
 
 
 # ---------------------------------------------------------------- browser

@@ -20,16 +20,17 @@ def test_readyz_reports_current_schema(client):
     assert body["revision"] == body["head"] == head_revision()
 
 
-def test_index_embeds_no_page_layout(client):
+def test_index_embeds_no_page_layout(client_as):
     """Layouts are served through callbacks, never written into the HTML (no validation layout)."""
-    html = client.get("/gis/divisions").get_data(as_text=True)
+    html = client_as("gis_staff").get("/gis/divisions").get_data(as_text=True)
     assert "validation_layout" not in html
     assert "gis-divisions-grid" not in html
     assert '<html lang="zh-CN">' in html and "加载中" in html
 
 
-def test_every_script_and_stylesheet_is_served_by_the_app(client):
+def test_every_script_and_stylesheet_is_served_by_the_app(client_as):
     """No CDN: every script and stylesheet the index references is local and answers 200."""
+    client = client_as("leader")
     html = client.get("/").get_data(as_text=True)
     refs = re.findall(r'(?:src|href)="([^"]+\.(?:js|css)[^"]*)"', html)
     assert refs, "the index references no scripts at all"
@@ -38,8 +39,8 @@ def test_every_script_and_stylesheet_is_served_by_the_app(client):
         assert client.get(ref).status_code == 200, ref
 
 
-def test_no_plotly_logo_and_no_version_check(client):
-    html = client.get("/").get_data(as_text=True)
+def test_no_plotly_logo_and_no_version_check(client_as):
+    html = client_as("leader").get("/").get_data(as_text=True)
     assert '"disable_version_check":true' in html.replace(" ", "")
 
 

@@ -29,7 +29,12 @@ def test_python_app_py_bootstraps_and_serves(tmp_path):
             except requests.ConnectionError:
                 time.sleep(0.3)
         assert ready is not None and ready.status_code == 200
-        layout = requests.get(f"http://127.0.0.1:{port}/_dash-layout", timeout=10)
+        from bench.login import login
+        from datagen.domains.security import DEMO_PASSWORD
+
+        session = requests.Session()
+        login(session, f"http://127.0.0.1:{port}", "leader", DEMO_PASSWORD)  # the demo accounts exist
+        layout = session.get(f"http://127.0.0.1:{port}/_dash-layout", timeout=10)
         assert layout.status_code == 200 and "绿容通" in layout.text
     finally:
         proc.terminate()

@@ -14,9 +14,11 @@ from components.grid import data_grid
 from layers.basemap import base_map
 from layers.choropleth import choropleth_layer, with_values
 from queries import reference
+from security.context import district_scope
 
 dash.register_page(__name__, path="/gis/divisions", name="行政区划", title="行政区划 · 绿容通",
-                   category="gis", order=10, description="16 个区及其街道、镇的边界、面积与名录")
+                   category="gis", order=10, permission="gis.view",
+                   description="16 个区及其街道、镇的边界、面积与名录")
 
 P = "gis-divisions-"
 SELECTED, METRIC, LAYER, GEOJSON, BACK = P + "selected", P + "metric", P + "layer", P + "geojson", P + "back"
@@ -77,6 +79,7 @@ def pick_district(click: dict | None, trigger: str | None):
           Input(METRIC, "value"), Input(SELECTED, "data"))
 def draw_map(metric, selected):
     """Districts coloured by the chosen metric, or the selected district's approximate street cells."""
+    selected = reference.effective_district(selected, district_scope())
     if selected:
         cells = reference.street_features(selected)
         collection = with_values(cells, {}, {c["properties"]["code"]: c["properties"]["name"] for c in cells})
@@ -96,11 +99,12 @@ def draw_map(metric, selected):
           Input(METRIC, "value"), Input(SELECTED, "data"))
 def fill_panels(metric, selected):
     """KPIs for the city or the selected district, a ranking chart and the street list."""
+    selected = reference.effective_district(selected, district_scope())
     df = reference.districts()
-    scope = df[df.code == selected] if selected else df
+    shown = df[df.code == selected] if selected else df
     label, unit = METRICS[metric]
     ranked = df.sort_values(metric, ascending=False)
     chart = figures.bar(ranked["name"], ranked[metric].round(1), horizontal=True, unit=unit)
-    rows = reference.streets(selected).drop(columns=["district_code"]).to_dict("records")
-    return (f"{len(scope):,}", f"{int(scope.subdistricts.sum()):,}", f"{int(scope.towns.sum()):,}",
-            f"{scope.area_km2.sum():,.0f}", chart, rows)
+    rows = reference.streets(selected, scope=district_scope()).drop(columns=["district_code"]).to_dict("records")
+    return (f"{len(shown):,}", f"{int(shown.subdistricts.sum()):,}", f"{int(shown.towns.sum()):,}",
+            f"{shown.area_km2.sum():,.0f}", chart, rows)

@@ -19,7 +19,8 @@ def test_server_timing_header_parsed():
 
 
 def test_bench_demo_smoke(app, database_url, tmp_path):
-    result = run(database_url, "demo", 7, repeat=2, cold=1, workers=1)
+    result = run(database_url, "demo", 7, repeat=2, cold=1, workers=1,
+                 instance_path=app.server.config["LVRONG"].instance_path)
     assert result["data"]["reused"] is True  # the suite's demo build (seed 7) is reused
     pages = {c["page"] for c in result["callbacks"]}
     assert "/gis/divisions" in pages

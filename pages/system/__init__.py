@@ -1,0 +1,1 @@
+"""System pages: audit (auditor), and later accounts and configuration."""

@@ -1,0 +1,120 @@
+"""Every page, its callbacks, routes and API endpoints × every role → allowed or denied, as declared."""
+from __future__ import annotations
+
+import dash
+import pytest
+from sqlalchemy import delete, insert, select, update
+
+from bench.pagewalk import initial_calls
+from db import db
+from db.security import RolePermission, SecurityAlarm, User, UserRole
+from security.rbac import ROLES
+
+pytestmark = pytest.mark.module(55)
+ROUTER = {"output": ".._pages_content.children..._pages_store.data..",
+          "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+          "changedPropIds": ["_pages_location.pathname"], "state": []}
+
+
+def _open(client, path):
+    body = dict(ROUTER, inputs=[{"id": "_pages_location", "property": "pathname", "value": path},
+                                {"id": "_pages_location", "property": "search", "value": ""}])
+    r = client.post("/_dash-update-component", json=body)
+    assert r.status_code == 200
+    return r.get_json()["response"]["_pages_content"]["children"]
+
+
+def _pages():
+    return [p for p in dash.page_registry.values() if not p["module"].endswith("not_found_404")]
+
+
+def test_every_page_declares_its_permission(app):
+    for page in dash.page_registry.values():
+        assert "permission" in page, f"{page['module']} declares no permission"
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_pages_and_callbacks_by_role(app, client_as, role):
+    client = client_as(role)
+    deps = client.get("/_dash-dependencies").get_json()
+    analyst = client_as("analyst") if role != "analyst" else client
+    for page in _pages():
+        allowed = page.get("permission") is None or page["permission"] in ROLES[role].permissions
+        layout = _open(client, page["path"])
+        denied_text = "您没有访问" in str(layout)
+        assert denied_text is not allowed, (role, page["path"])
+        # the page's own callbacks: bodies taken from a permitted user's layout, replayed by this role
+        reference_layout = _open(analyst if not allowed else client, page["path"])
+        for call in initial_calls(reference_layout, deps):
+            r = client.post("/_dash-update-component", json=call.body)
+            expected = {200, 204} if allowed else {403}
+            assert r.status_code in expected, (role, page["path"], call.name, r.status_code)
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_navigation_lists_only_permitted_pages(app, client_as, role):
+    layout = client_as(role).get("/_dash-layout").get_data(as_text=True)
+    assert ("行政区划" in layout) is ("gis.view" in ROLES[role].permissions)
+
+
+def test_district_scope_enforced_in_query(app, client_as):
+    """The district editor (徐汇) asking for Pudong's streets gets Xuhui's."""
+    from bench.pagewalk import initial_calls as calls
+
+    client = client_as("gis_editor")
+    layout = _open(client, "/gis/divisions")
+    panel = next(c for c in calls(layout, client.get("/_dash-dependencies").get_json()) if "grid" in c.name)
+    for item in panel.body["inputs"]:
+        if item["id"].endswith("selected"):
+            item["value"] = "310115"
+    rows = client.post("/_dash-update-component", json=panel.body).get_json()["response"]["gis-divisions-grid"]["rowData"]
+    assert rows and {r["district"] for r in rows} == {"徐汇区"}
+    rows_city = client_as("gis_staff").post("/_dash-update-component", json=panel.body).get_json()
+    assert {r["district"] for r in rows_city["response"]["gis-divisions-grid"]["rowData"]} == {"浦东新区"}
+
+
+@pytest.mark.module(255)
+def test_tampered_user_role_is_refused_and_alarmed(app, client_as):
+    client = client_as("gis_staff")
+    assert "您没有访问" not in str(_open(client, "/gis/divisions"))
+    with db.session() as s:
+        uid = s.scalar(select(User.id).where(User.username == "gis_staff"))
+        original = s.scalar(select(UserRole.granted_by).where(UserRole.user_id == uid))
+        s.execute(update(UserRole).where(UserRole.user_id == uid).values(granted_by="attacker"))
+    try:
+        assert "您没有访问" in str(_open(client, "/gis/divisions"))
+        with db.session() as s:
+            alarm = s.scalars(select(SecurityAlarm).where(SecurityAlarm.kind == "acl.tamper")).all()
+        assert any("gis_staff" in a.detail for a in alarm)
+    finally:
+        with db.session() as s:
+            s.execute(update(UserRole).where(UserRole.user_id == uid).values(granted_by=original))
+    assert "您没有访问" not in str(_open(client, "/gis/divisions"))
+
+
+@pytest.mark.module(255)
+def test_inserted_permission_row_grants_nothing(app, client_as):
+    client = client_as("auditor")
+    with db.session() as s:
+        s.execute(insert(RolePermission).values(role="auditor", permission="gis.view", signature="0" * 64))
+    try:
+        assert "您没有访问" in str(_open(client, "/gis/divisions"))
+        with db.session() as s:
+            assert s.scalar(select(SecurityAlarm.id).where(SecurityAlarm.detail.contains("auditor")))
+    finally:
+        with db.session() as s:
+            s.execute(delete(RolePermission).where(RolePermission.role == "auditor",
+                                                   RolePermission.permission == "gis.view"))
+
+
+@pytest.mark.module(255)
+def test_moved_district_is_detected(app, client_as):
+    """Changing a district editor's district in the database breaks the grant's binding."""
+    client = client_as("gis_editor")
+    with db.session() as s:
+        s.execute(update(User).where(User.username == "gis_editor").values(district_code="310115"))
+    try:
+        assert "您没有访问" in str(_open(client, "/gis/divisions"))
+    finally:
+        with db.session() as s:
+            s.execute(update(User).where(User.username == "gis_editor").values(district_code="310104"))
