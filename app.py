@@ -26,10 +26,10 @@ class LvRongDash(dash.Dash):
 
 def create_app(config: dict | None = None) -> dash.Dash:
     """Build the Flask server and the Dash app on it; ``config`` overrides settings (tests)."""
-    from admin import auth as auth_views
+    from admin import auth as auth_views, system as system_views
     from api import auth as api_auth, health, v1
     from extensions import cache, cache_config
-    from security import keys, web
+    from security import keys, manifest, web
     from security.cli import audit_cli
 
     settings = settings_mod.from_env(config)
@@ -38,9 +38,11 @@ def create_app(config: dict | None = None) -> dash.Dash:
     db.configure(settings.database_url)
     keys.configure(keys.load_or_create(settings.instance_path))
     cache.init_app(server)
-    for blueprint in (health.bp, auth_views.bp, api_auth.bp, v1.bp):
+    for blueprint in (health.bp, auth_views.bp, system_views.bp, api_auth.bp, v1.bp):
         server.register_blueprint(blueprint)
     server.cli.add_command(audit_cli)
+    server.cli.add_command(manifest.manifest_cli)
+    check_integrity(server, settings)
     if settings.server_timing:
         from db import timing
 
@@ -63,6 +65,31 @@ def create_app(config: dict | None = None) -> dash.Dash:
     if settings.is_production:
         web.refuse_demo_accounts()
     return app
+
+
+def check_integrity(server: Flask, settings: settings_mod.Settings) -> None:
+    """Verify the signed manifest of the program files (module 259) as configured: refuse or degrade."""
+    import logging
+
+    from security import keys, manifest
+
+    path = settings.instance_path / "manifest.json"
+    if settings.manifest_mode != "off" and not path.exists() and not settings.is_production:
+        # An embedded install signs the program it was given on its first start; production ships a
+        # manifest signed at release (flask manifest sign) and refuses or degrades without one.
+        manifest.write(settings_mod.ROOT, path, keys.current().sm2_private)
+    report = manifest.startup_check(settings_mod.ROOT, path, keys.current().sm2_public, settings.manifest_mode)
+    server.extensions["lvrong_integrity"] = report
+    if report is None or report.ok:
+        return
+    logging.getLogger("lvrong.security").error("程序完整性校验未通过，降级运行: %s", report.summary())
+    try:
+        from security.rbac import raise_alarm
+
+        with db.session() as s:
+            raise_alarm(s, "manifest.mismatch", {"summary": report.summary()[:1000]})
+    except Exception:  # noqa: BLE001 - before the first migration there is no alarm table yet
+        logging.getLogger("lvrong.security").exception("could not record the integrity alarm")
 
 
 def bootstrap_embedded(settings: settings_mod.Settings) -> None:

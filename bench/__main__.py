@@ -138,9 +138,9 @@ def registered_pages(url: str) -> list[dict]:
 
 def account_for(permission: str | None) -> str:
     """A demo account (user name = role code) that may open a page needing ``permission``."""
-    from security.rbac import ROLES
+    from security.rbac import ROLES, Access
 
-    return next(code for code, role in ROLES.items() if permission is None or permission in role.permissions)
+    return next(code for code, role in ROLES.items() if Access(permissions=frozenset(role.permissions)).can(permission))
 
 
 def run(url: str, scale: str, seed: int, *, repeat: int = 20, cold: int = 5, workers: int = 2,

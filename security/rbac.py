@@ -108,9 +108,13 @@ class Access:
     district_code: str | None = None
     tampered: list[str] = field(default_factory=list)
 
-    def can(self, permission: str | None) -> bool:
-        """True when the user holds ``permission`` (None means any signed-in user)."""
-        return permission is None or permission in self.permissions
+    def can(self, permission: str | tuple[str, ...] | None) -> bool:
+        """True when the user holds ``permission`` (a tuple: any of them; None: any signed-in user)."""
+        if permission is None:
+            return True
+        if isinstance(permission, (tuple, list)):
+            return any(p in self.permissions for p in permission)
+        return permission in self.permissions
 
 
 def load_access(session: Session, user: User) -> Access:

@@ -267,3 +267,23 @@ def refuse_demo_accounts() -> None:
     if demo:
         raise RuntimeError(f"production refuses to start: demo accounts exist ({', '.join(demo)}); "
                            "remove them (python -m security remove-demo) before going live")
+
+
+def require(permission: str):
+    """Decorator for Flask views: the signed-in user must hold ``permission`` (403 page otherwise)."""
+    from functools import wraps
+
+    from flask import render_template
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.can(permission):
+                audit_denied("route", request.path)
+                return render_template("denied.html"), 403
+            return view(*args, **kwargs)
+
+        wrapper.permission = permission
+        return wrapper
+
+    return decorate

@@ -91,7 +91,8 @@ def app(request, database_url, tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
     dash_app = create_app({"database_url": database_url, "instance_path": instance,
                            "redis_url": request.config.getoption("--redis-url"),
-                           "environment": "test", "secret_key": secrets.token_hex(16), "auto_demo": False})
+                           "environment": "test", "secret_key": secrets.token_hex(16), "auto_demo": False,
+                           "manifest_mode": "off"})
     with dash_app.server.app_context():
         from extensions import cache
 
