@@ -26,7 +26,7 @@ class LvRongDash(dash.Dash):
 
 def create_app(config: dict | None = None) -> dash.Dash:
     """Build the Flask server and the Dash app on it; ``config`` overrides settings (tests)."""
-    from admin import auth as auth_views, system as system_views
+    from admin import auth as auth_views, share as share_views, system as system_views
     from api import auth as api_auth, health, v1
     from extensions import cache, cache_config
     from security import keys, manifest, web
@@ -38,7 +38,7 @@ def create_app(config: dict | None = None) -> dash.Dash:
     db.configure(settings.database_url)
     keys.configure(keys.load_or_create(settings.instance_path))
     cache.init_app(server)
-    for blueprint in (health.bp, auth_views.bp, system_views.bp, api_auth.bp, v1.bp):
+    for blueprint in (health.bp, auth_views.bp, system_views.bp, share_views.bp, api_auth.bp, v1.bp):
         server.register_blueprint(blueprint)
     server.cli.add_command(audit_cli)
     server.cli.add_command(manifest.manifest_cli)
@@ -59,12 +59,32 @@ def create_app(config: dict | None = None) -> dash.Dash:
         # every page's HTML as a validation layout.
         suppress_callback_exceptions=True,
         compress=False,
+        background_callback_manager=background_manager(settings),
     )
     app.layout = web.shell_layout
     web.init_app(server, app)
     if settings.is_production:
         web.refuse_demo_accounts()
     return app
+
+
+def background_manager(settings: settings_mod.Settings):
+    """Long jobs (imports, builds, reports): Celery on Redis when REDIS_URL is set, else diskcache."""
+    if settings.redis_url:
+        from dash import CeleryManager
+
+        return CeleryManager(celery_app_for(settings))
+    import diskcache
+    from dash import DiskcacheManager
+
+    return DiskcacheManager(diskcache.Cache(str(settings.instance_path / "jobs")))
+
+
+def celery_app_for(settings: settings_mod.Settings):
+    """The Celery application of the background jobs (``celery -A app:celery_app worker``)."""
+    from celery import Celery
+
+    return Celery("lvrong", broker=settings.redis_url, backend=settings.redis_url)
 
 
 def check_integrity(server: Flask, settings: settings_mod.Settings) -> None:
@@ -123,6 +143,12 @@ def __getattr__(name: str):
         global server
         server = create_app().server
         return server
+    if name == "celery_app":
+        # celery -A app:celery_app worker: the worker builds the app (database, keys, callbacks) once.
+        global celery_app
+        dash_app = create_app()
+        celery_app = dash_app._background_manager.handle
+        return celery_app
     raise AttributeError(name)
 
 

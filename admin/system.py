@@ -7,6 +7,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import HiddenField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from db import db
@@ -31,9 +32,9 @@ class UserForm(FlaskForm):
     password_cipher = HiddenField(validators=[DataRequired("请输入初始密码")])
 
 
-def _districts() -> list[tuple[str, str]]:
+def _districts() -> list[SelectChoice]:
     with db.session() as s:
-        return [("", "全市（不限区）")] + [(c, n) for c, n in s.execute(
+        return [SelectChoice("", "全市（不限区）")] + [SelectChoice(c, n) for c, n in s.execute(
             select(District.code, District.name).order_by(District.sort_order))]
 
 

@@ -136,11 +136,13 @@ def registered_pages(url: str) -> list[dict]:
             for p in dash.page_registry.values() if not p["module"].endswith("not_found_404")]
 
 
-def account_for(permission: str | None) -> str:
-    """A demo account (user name = role code) that may open a page needing ``permission``."""
+def account_for(permission: str | None) -> str | None:
+    """A demo account (user name = role code) that may open a page needing ``permission`` (None: no role
+    may, e.g. a view reached only through a share link)."""
     from security.rbac import ROLES, Access
 
-    return next(code for code, role in ROLES.items() if Access(permissions=frozenset(role.permissions)).can(permission))
+    return next((code for code, role in ROLES.items()
+                 if Access(permissions=frozenset(role.permissions)).can(permission)), None)
 
 
 def run(url: str, scale: str, seed: int, *, repeat: int = 20, cold: int = 5, workers: int = 2,
@@ -160,6 +162,8 @@ def run(url: str, scale: str, seed: int, *, repeat: int = 20, cold: int = 5, wor
     try:
         for page in pages:
             user = account_for(page["permission"])
+            if user is None:
+                continue  # share-link views are measured through their own board's queries
             if user not in sessions:
                 sessions[user] = requests.Session()
                 login(sessions[user], server.base, user, DEMO_PASSWORD)

@@ -47,3 +47,37 @@ def empty(message: str = "暂无数据", *, dark: bool = False) -> go.Figure:
     fig.update_layout(xaxis={"visible": False}, yaxis={"visible": False},
                       annotations=[{"text": message, "showarrow": False, "font": {"size": 16}}])
     return fig
+
+
+def lines(x: Sequence, series: dict[str, Sequence], *, percent: bool = False, dark: bool = False) -> go.Figure:
+    """One line per series over ``x`` (rates as percentages when ``percent``)."""
+    fmt = ".1%" if percent else ",.0f"
+    fig = go.Figure(layout={"template": DARK if dark else LIGHT})
+    for name, values in series.items():
+        fig.add_trace(go.Scatter(x=list(x), y=list(values), name=name, mode="lines+markers",
+                                 hovertemplate=f"%{{x}} {name}：%{{y:{fmt}}}<extra></extra>"))
+    if percent:
+        fig.update_yaxes(tickformat=".0%")
+    return fig
+
+
+def stacked_bars(x: Sequence, series: dict[str, Sequence], *, dark: bool = False, unit: str = "") -> go.Figure:
+    """Bars stacked by series over ``x``."""
+    fig = go.Figure(layout={"template": DARK if dark else LIGHT, "barmode": "stack"})
+    for name, values in series.items():
+        fig.add_trace(go.Bar(x=list(x), y=list(values), name=name,
+                             hovertemplate=f"%{{x}} {name}：%{{y:,}}{unit}<extra></extra>"))
+    return fig
+
+
+def grouped_bars(categories: Sequence, series: dict[str, Sequence], *, percent: bool = False,
+                 dark: bool = False) -> go.Figure:
+    """Bars side by side per category, one colour per series."""
+    fmt = ".1%" if percent else ",.0f"
+    fig = go.Figure(layout={"template": DARK if dark else LIGHT, "barmode": "group"})
+    for name, values in series.items():
+        fig.add_trace(go.Bar(x=list(categories), y=list(values), name=name,
+                             hovertemplate=f"%{{x}} {name}：%{{y:{fmt}}}<extra></extra>"))
+    if percent:
+        fig.update_yaxes(tickformat=".0%")
+    return fig

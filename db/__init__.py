@@ -54,6 +54,13 @@ def make_engine(url: str, **kwargs) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
+            # pysqlite's own transaction handling breaks SAVEPOINTs (a released savepoint that opened
+            # the transaction commits it): let SQLAlchemy emit BEGIN itself (SQLAlchemy's pysqlite notes).
+            dbapi_connection.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):
+            conn.exec_driver_sql("BEGIN")
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
@@ -115,4 +122,4 @@ db = Database()
 
 def all_models() -> None:
     """Import every model module so that ``Base.metadata`` knows every table."""
-    from db import meta, reference, security  # noqa: F401
+    from db import hotline12319, ingest, meta, reference, security  # noqa: F401

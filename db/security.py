@@ -180,3 +180,19 @@ class SignedRecord(Base):
     signature: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
     public_key: Mapped[str] = mapped_column(String(130), nullable=False)
     signed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class ShareLink(Base):
+    """A read-only view shared with another authority (e.g. the housing commission) until it expires;
+    only the SM3 digest of the link's token is stored (module 216)."""
+
+    __tablename__ = "share_link"
+
+    token_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    view: Mapped[str] = mapped_column(String(32), nullable=False)  # e.g. hotline12319
+    audience: Mapped[str] = mapped_column(String(64), nullable=False)
+    scope: Mapped[str] = mapped_column(Text, nullable=False)  # JSON: what is shared (business lines)
+    created_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    revoked: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)

@@ -18,7 +18,7 @@ from security import keys
 from security.sm import hmac_sm3
 
 GENESIS = "0" * 64
-RETENTION_DAYS = 180  # GB/T 22239-2019 8.1.4.3 c) and the Cybersecurity Law art. 21: at least six months
+RETENTION_DAYS = 180  # GB/T 22239-2019 7.1.4.3 c) at level 2 and the Cybersecurity Law art. 21: at least six months
 
 
 def _utc(value: datetime) -> datetime:

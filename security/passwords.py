@@ -1,4 +1,4 @@
-"""Password storage (PBKDF2-HMAC-SM3, per-user salt) and the password policy (GB/T 22239-2019 8.1.4.1)."""
+"""Password storage (PBKDF2-HMAC-SM3, per-user salt) and the password policy (GB/T 22239-2019 7.1.4.1 at level 2)."""
 from __future__ import annotations
 
 import hmac

@@ -61,7 +61,7 @@ ROLES: dict[str, Role] = {r.code: r for r in [
     Role("association_reviewer", "行业协会审核员", ("portal.view", "civilized.association")),
     Role("applicant", "申请人", ("portal.view", "approvals.apply")),
     Role("integration_client", "接口客户端", ("api.intake",)),
-    # MLPS level 2: three separated administrators (GB/T 22239-2019 8.1.4.2 / 8.1.10.x)
+    # MLPS level 2: three separated administrators (GB/T 22239-2019 7.1.5 at level 2)
     Role("system_admin", "系统管理员", ("portal.view", "system.users")),
     Role("security_admin", "安全管理员", ("portal.view", "security.roles")),
     Role("auditor", "安全审计员", ("portal.view", "audit.view")),

@@ -1,5 +1,5 @@
 """Security on every path: sign-in state, idle timeout, single session, permission and district scope for
-every Flask route and Dash callback, security headers (module 55, GB/T 22239-2019 8.1.4).
+every Flask route and Dash callback, security headers (module 55, GB/T 22239-2019 7.1.4 at level 2).
 """
 from __future__ import annotations
 
@@ -84,6 +84,47 @@ def load_user(user_id: str) -> SignedInUser | None:
                             user.must_change_password, password_expired(user, policy), user.session_token)
 
 
+@login_manager.request_loader
+def load_share_visitor(_request):
+    """No signed-in user: a valid share link opened in this session makes the visitor a ShareVisitor."""
+    import json
+
+    from security import share
+
+    token_digest = session.get("share")
+    if not token_digest:
+        return None
+    with db.session() as s:
+        link = share.valid_link(s, token_digest)
+        if link is None:
+            session.pop("share", None)
+            return None
+        return share.ShareVisitor(view=link.view, audience=link.audience, scope=json.loads(link.scope),
+                                  expires_at=link.expires_at, display_name=f"{link.audience}（共享只读）")
+
+
+def open_share_link():
+    """``/share/<view>?token=…``: remember a valid link in the session, audit the visit."""
+    from security import share
+
+    token = request.args.get("token", "")
+    if not token:
+        return None
+    with db.session() as s:
+        link = share.valid_link(s, share.digest(token))
+        if link is None:
+            return jsonify(message="共享链接无效或已过期"), 403
+        session.clear()
+        session["share"] = link.token_digest
+        session["seen"] = time.time()
+        audit.append(s, username=f"share:{link.audience}", source_ip=client_ip(), action="share.open",
+                     object_type=link.view, object_id=link.token_digest[:16])
+    return redirect(request.path)
+
+
+SHARE_PATHS = ("/share/", "/_dash-layout", "/_dash-dependencies", "/_dash-update-component")
+
+
 def client_ip() -> str:
     """The client's address (nginx's X-Forwarded-For first hop is trusted only behind the proxy)."""
     if not request:
@@ -155,8 +196,14 @@ def gate():
         from api.auth import bearer_gate
 
         return bearer_gate()
+    if path.startswith("/share/") and request.args.get("token"):
+        return open_share_link()
     settings = current_app.config["LVRONG"]
     is_dash = path.startswith("/_dash-")
+    if current_user.is_authenticated and getattr(current_user, "view", None):  # a share visitor
+        if not path.startswith(SHARE_PATHS):
+            return _unauthenticated(is_dash, "请先登录")
+        return _dash_permission() if path == "/_dash-update-component" else None
     if current_user.is_authenticated:
         seen = session.get("seen", 0)
         stale = time.time() - seen > settings.idle_minutes * 60
@@ -179,11 +226,17 @@ def gate():
     if request.method == "POST" and not _same_origin():
         return jsonify(message="跨站请求已拒绝"), 403
     if path == "/_dash-update-component":
-        body = request.get_json(silent=True) or {}
-        page = page_of_callback(body.get("output", ""))
-        if page is not None and not current_user.can(page.get("permission")):
-            audit_denied("callback", f"{page['path']}#{body.get('output', '')[:120]}")
-            return jsonify(message="无权执行此操作"), 403
+        return _dash_permission()
+    return None
+
+
+def _dash_permission():
+    """A Dash callback runs only for a user who may open the page that defines it."""
+    body = request.get_json(silent=True) or {}
+    page = page_of_callback(body.get("output", ""))
+    if page is not None and not current_user.can(page.get("permission")):
+        audit_denied("callback", f"{page['path']}#{body.get('output', '')[:120]}")
+        return jsonify(message="无权执行此操作"), 403
     return None
 
 

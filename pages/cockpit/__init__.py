@@ -1,0 +1,1 @@
+"""Decision-cockpit boards for leaders' wall displays and analysts."""
