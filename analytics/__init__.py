@@ -1,0 +1,1 @@
+"""Pure domain computations with no I/O, tested with known answers."""
