@@ -76,7 +76,8 @@ class Server:
         self.cache_dir = tempfile.mkdtemp(prefix="lvrong-bench-cache-")
         self.redis_url = redis_url
         env = dict(os.environ, DATABASE_URL=url, LVRONG_SERVER_TIMING="1", LVRONG_ENV="bench",
-                   LVRONG_AUTO_DEMO="0", LVRONG_INSTANCE=str(instance_path))
+                   LVRONG_AUTO_DEMO="0", LVRONG_INSTANCE=str(instance_path),
+                   LVRONG_MANIFEST_MODE="off")
         if redis_url:
             env["REDIS_URL"] = redis_url
         else:

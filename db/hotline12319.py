@@ -62,7 +62,7 @@ class Ticket(Base):
     eval_responded: Mapped[bool | None] = mapped_column(Boolean)
     eval_resolved: Mapped[bool | None] = mapped_column(Boolean)
     eval_satisfaction: Mapped[str | None] = mapped_column(String(8))
-    repeat_of: Mapped[str | None] = mapped_column(String(32))
+    repeat_of: Mapped[str | None] = mapped_column(String(32), index=True)
     row_hash: Mapped[str] = mapped_column(String(64), nullable=False)  # SM3 of the business fields
     batch_id: Mapped[int | None] = mapped_column(Integer)
 

@@ -42,26 +42,30 @@ def period_months(period: str) -> tuple[date | None, date | None]:
     return max(first, span["first"]), last
 
 
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    """Months as datetime64 and strings as categories: filters and group-bys stay vectorised."""
+    df["month"] = pd.to_datetime(df["month"])
+    for col in ("district_code", "business_line", "category", "street_code", "street"):
+        if col in df.columns:
+            df[col] = df[col].astype("category")
+    return df
+
+
 @versioned(DATASET)
 def _line_rollup() -> pd.DataFrame:
-    df = read_df(select(RollupLine))
-    df["month"] = pd.to_datetime(df["month"]).dt.date
-    return df
+    return _typed(read_df(select(RollupLine)))
 
 
 @versioned(DATASET)
 def _category_rollup() -> pd.DataFrame:
-    df = read_df(select(RollupCategory))
-    df["month"] = pd.to_datetime(df["month"]).dt.date
-    return df
+    return _typed(read_df(select(RollupCategory)))
 
 
 @versioned(DATASET, "reference")
 def _street_rollup(district_code: str) -> pd.DataFrame:
-    df = read_df(select(RollupStreet, Street.name.label("street")).join(Street, Street.code == RollupStreet.street_code)
-                 .where(RollupStreet.district_code == district_code))
-    df["month"] = pd.to_datetime(df["month"]).dt.date
-    return df
+    return _typed(read_df(select(RollupStreet, Street.name.label("street"))
+                          .join(Street, Street.code == RollupStreet.street_code)
+                          .where(RollupStreet.district_code == district_code)))
 
 
 @versioned("reference")
@@ -73,7 +77,7 @@ def _district_names() -> dict[str, str]:
 def _filter(df: pd.DataFrame, first, last, lines, district) -> pd.DataFrame:
     mask = pd.Series(True, index=df.index)
     if first is not None:
-        mask &= (df["month"] >= first) & (df["month"] <= last)
+        mask &= (df["month"] >= pd.Timestamp(first)) & (df["month"] <= pd.Timestamp(last))
     if lines:
         mask &= df["business_line"].isin(lines)
     if district:
@@ -84,7 +88,11 @@ def _filter(df: pd.DataFrame, first, last, lines, district) -> pd.DataFrame:
 def _grouped(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     if df.empty:
         return with_rates(pd.DataFrame(columns=by + COUNT_COLUMNS).astype({c: "float64" for c in COUNT_COLUMNS}))
-    return with_rates(df.groupby(by, as_index=False)[COUNT_COLUMNS].sum())
+    out = df.groupby(by, as_index=False, observed=True)[COUNT_COLUMNS].sum()
+    for col in by:
+        if isinstance(out[col].dtype, pd.CategoricalDtype):
+            out[col] = out[col].astype(str)
+    return with_rates(out)
 
 
 def summary(first, last, lines=None, district=None, *, scope=None) -> pd.DataFrame:
@@ -176,8 +184,10 @@ def supervised_tickets(first, last, lines: tuple = (), district=None, limit: int
 @versioned(DATASET, "reference")
 def hot_tickets(first, last, lines: tuple = (), district=None, limit: int = 20) -> pd.DataFrame:
     """Hot (热点) tickets ranked by how many repeat tickets point at them, then by recency."""
-    repeats = (select(Ticket.repeat_of.label("ticket_no"), func.count().label("repeats"))
-               .where(Ticket.repeat_of.is_not(None)).group_by(Ticket.repeat_of).subquery())
+    hot = _raw_filters(select(Ticket.ticket_no).where(Ticket.hot.is_(True)), first, last, list(lines), district)
+    repeat = Ticket.__table__.alias("repeat")
+    repeats = (select(repeat.c.repeat_of.label("ticket_no"), func.count().label("repeats"))
+               .where(repeat.c.repeat_of.in_(hot.scalar_subquery())).group_by(repeat.c.repeat_of).subquery())
     stmt = (select(*TICKET_COLUMNS, func.coalesce(repeats.c.repeats, 0).label("repeats"))
             .join(District, District.code == Ticket.district_code)
             .outerjoin(repeats, repeats.c.ticket_no == Ticket.ticket_no)

@@ -157,3 +157,19 @@ def browser(tmp_path_factory):
     driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
     yield driver
     driver.quit()
+
+
+@pytest.fixture(scope="session")
+def background_worker(app, live_server):
+    """Background jobs need a worker under Celery (with --redis-url): run one in a thread; diskcache needs none."""
+    import requests
+
+    manager = app._background_manager
+    if type(manager).__name__ != "CeleryManager":
+        yield None
+        return
+    from celery.contrib.testing.worker import start_worker
+
+    requests.get(f"{live_server}/healthz", timeout=10)  # the first request registers the job functions
+    with start_worker(manager.handle, pool="threads", concurrency=2, perform_ping_check=False) as worker:
+        yield worker

@@ -6,6 +6,7 @@ streets and categories, 返回全市 to go back; auto-refresh; export of every t
 from __future__ import annotations
 
 import dash
+import pandas as pd
 from dash import ALL, Input, Output, State, callback, dcc, html, no_update
 
 from components import figures
@@ -116,7 +117,7 @@ def charts(period, lines, district, _tick):
     if lines:
         trend = trend[trend.business_line.isin(lines)]
     series = {line: trend[trend.business_line == line].set_index("month")["received"] for line in trend.business_line.unique()}
-    months = sorted(trend.month.unique())
+    months = sorted(pd.to_datetime(trend.month.unique()))
     return (figures.bar(by_line.business_line, by_line.received, horizontal=True, unit=" 件"),
             figures.bar(cats.category, cats.received, horizontal=True, unit=" 件"),
             figures.stacked_bars([f"{m:%Y-%m}" for m in months],
