@@ -1,0 +1,1 @@
+"""Tests of the data-build framework and its plug-ins."""
