@@ -121,5 +121,13 @@ db = Database()
 
 
 def all_models() -> None:
-    """Import every model module so that ``Base.metadata`` knows every table."""
-    from db import hotline12319, ingest, meta, reference, security  # noqa: F401
+    """Import every model module of ``db/`` so that ``Base.metadata`` knows every table."""
+    import importlib
+    import pkgutil
+
+    import db as package
+
+    skip = {"bulk", "migrate", "timing", "migrations", "__main__"}
+    for module in sorted(m.name for m in pkgutil.iter_modules(package.__path__)):
+        if module not in skip:
+            importlib.import_module(f"db.{module}")

@@ -1,16 +1,20 @@
 """The importable datasets by name: ``registry.get("hotline12319")`` → its ``Dataset`` declaration.
 
-To add a dataset, declare it in a module of ``ingest/datasets/`` and list the module in ``_MODULES``
-(docs/ingest.md). Modules are imported on first use, never when ``ingest`` is imported.
+To add a dataset, declare ``DATASET`` in a new module of ``ingest/datasets/`` (docs/ingest.md): every module
+there is found by name. Modules are imported on first use, never when ``ingest`` is imported.
 """
 from __future__ import annotations
 
 import functools
 import importlib
+import pkgutil
 
 from ingest.schema import Dataset
 
-_MODULES = ("ingest.datasets.hotline12319",)
+def _modules() -> list[str]:
+    import ingest.datasets as package
+
+    return sorted(f"{package.__name__}.{m.name}" for m in pkgutil.iter_modules(package.__path__) if not m.ispkg)
 
 
 class UnknownDataset(LookupError):
@@ -20,7 +24,7 @@ class UnknownDataset(LookupError):
 @functools.cache
 def datasets() -> dict[str, Dataset]:
     """Every importable dataset, by name."""
-    found = (importlib.import_module(m).DATASET for m in _MODULES)
+    found = (importlib.import_module(m).DATASET for m in _modules())
     return {d.name: d for d in found}
 
 

@@ -1,2 +1,6 @@
-"""Data-build plug-ins, one module per domain; importing this package registers them all."""
-from datagen.domains import hotline12319, reference, security  # noqa: F401
+"""Data-build plug-ins, one module per domain; importing this package registers every module in it."""
+import importlib
+import pkgutil
+
+for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
+    importlib.import_module(f"{__name__}.{_module}")
