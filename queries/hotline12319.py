@@ -11,10 +11,12 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from analytics.rates import COUNT_COLUMNS, with_rates
+from db import db
 from db.hotline12319 import RollupCategory, RollupLine, RollupStreet, Ticket, TicketEvent
 from db.reference import District, Street
 from queries import read_df, versioned
 from queries.reference import effective_district
+from security.columns import mask
 
 DATASET = "hotline12319"
 PERIODS = {"1m": ("近 1 个月", 1), "3m": ("近 3 个月", 3), "12m": ("近 12 个月", 12), "36m": ("近 3 年", 36)}
@@ -216,6 +218,22 @@ def timeline(ticket_no: str, *, scope=None) -> pd.DataFrame:
     df = read_df(stmt)
     df["at"] = pd.to_datetime(df["at"])
     return df
+
+
+def ticket_detail(ticket_no: str, *, scope=None, may_see: bool = False) -> dict | None:
+    """One ticket's caller and complaint, the caller's name and phone masked unless ``may_see`` (module 258);
+    None when the ticket does not exist or lies outside the user's district. Never cached: it is per user."""
+    stmt = select(Ticket).where(Ticket.ticket_no == ticket_no)
+    if scope:
+        stmt = stmt.where(Ticket.district_code == scope)
+    with db.session() as s:
+        t = s.scalars(stmt).first()
+        if t is None:
+            return None
+        return {"ticket_no": t.ticket_no, "caller_name": mask("name", t.caller_name, may_see=may_see),
+                "caller_phone": mask("phone", t.caller_phone, may_see=may_see), "address": t.address,
+                "category": f"{t.category} / {t.subcategory}" if t.subcategory else t.category,
+                "content": t.content, "urgency": t.urgency, "channel": t.channel}
 
 
 OPEN_STATUSES = ["已受理", "已派单", "处理中", "已回复"]

@@ -36,6 +36,19 @@ def audit_export(what: str, rows: int, fmt: str) -> None:
                      action="data.export", object_type="export", object_id=what, detail={"rows": rows, "format": fmt})
 
 
+def audit_view_sensitive(object_type: str, object_id: str, fields: list[str]) -> None:
+    """Record that the user saw sensitive fields in clear text (module 258) in its own transaction."""
+    from flask import request
+
+    from db import db
+    from security import audit
+
+    with db.session() as s:
+        audit.append(s, username=username(), source_ip=(request.remote_addr or "-") if request else "-",
+                     action="data.view_sensitive", object_type=object_type, object_id=object_id,
+                     detail={"fields": fields})
+
+
 def shared_scope() -> dict | None:
     """For a visitor of a share link, what was shared (e.g. {"lines": [...]}); None for signed-in users."""
     return getattr(current_user, "scope", None) if getattr(current_user, "view", None) else None

@@ -11,16 +11,17 @@ from components.export import export_menu, to_download
 from components.grid import data_grid
 from db.hotline12319 import BUSINESS_LINES
 from queries import hotline12319 as q
-from security.context import audit_export, district_scope
+from security.context import audit_export, audit_view_sensitive, can, district_scope
 
 dash.register_page(__name__, path="/cockpit/12319/tracking", name="12319 诉件跟踪", order=11,
                    title="12319 诉件跟踪 · 绿容通", category="cockpit", permission="cockpit.view",
                    description="督办件办理进度与时间轴、超期标记、热点诉件排行")
 
 P = "h12319-track-"
-PERIOD, LINES, REFRESH, GRID, TIMELINE, TIMELINE_TITLE, HOT = (P + k for k in
-                                                               ("period", "lines", "refresh", "grid", "timeline",
-                                                                "timeline-title", "hot"))
+PERIOD, LINES, REFRESH, GRID, TIMELINE, TIMELINE_TITLE, HOT, DETAIL = (P + k for k in (
+    "period", "lines", "refresh", "grid", "timeline", "timeline-title", "hot", "detail"))
+DETAIL_FIELDS = [("caller_name", "来电人"), ("caller_phone", "联系电话"), ("channel", "渠道"), ("urgency", "紧急程度"),
+                 ("category", "问题分类"), ("address", "地址"), ("content", "诉求内容")]
 K_SUPERVISED, K_OVERDUE, K_OPEN, K_HOT = (P + k for k in ("k-sup", "k-overdue", "k-open", "k-hot"))
 EXPORTS = {"supervised": "督办件清单", "hot": "热点诉件"}
 FILTERS = [Input(PERIOD, "value"), Input(LINES, "value"), Input(REFRESH, "n_intervals")]
@@ -46,7 +47,8 @@ def layout(**_query) -> html.Div:
                  kpi_card("督办未办结", K_OPEN, unit="件"), kpi_card("热点诉件", K_HOT, unit="件")]),
         html.Div(className="grid-2", children=[
             panel("督办件办理进度（点击查看时间轴）", data_grid(GRID, COLUMNS, height=460, file_name="督办件.csv", row_id="ticket_no")),
-            panel("办理时间轴", html.Div(id=TIMELINE_TITLE, className="caption"), html.Ol(id=TIMELINE, className="timeline")),
+            panel("工单详情与办理时间轴", html.Div(id=TIMELINE_TITLE, className="caption"), html.Dl(id=DETAIL, className="detail"),
+                  html.Ol(id=TIMELINE, className="timeline")),
         ]),
         panel("热点诉件排行（按重复来电数）", html.Div(id=HOT)),
     ])
@@ -78,17 +80,26 @@ def refresh(period, lines, _tick):
             f"数据截至 {as_of:%Y-%m-%d %H:%M}" if as_of else "暂无数据")
 
 
-@callback(Output(TIMELINE, "children"), Output(TIMELINE_TITLE, "children"), Input(GRID, "cellClicked"),
-          prevent_initial_call=True)
+@callback(Output(TIMELINE, "children"), Output(TIMELINE_TITLE, "children"), Output(DETAIL, "children"),
+          Input(GRID, "cellClicked"), prevent_initial_call=True)
 def show_timeline(cell):
-    """Who did what when on the clicked ticket."""
+    """The clicked ticket: caller (masked unless the role may see clear text, which is audited) and complaint,
+    and who did what when."""
     ticket_no = (cell or {}).get("rowId")
     if not ticket_no:
-        return no_update, no_update
+        return no_update, no_update, no_update
+    may_see = can("platform.sensitive")
+    detail = q.ticket_detail(ticket_no, scope=district_scope(), may_see=may_see)
+    if detail is None:
+        return [], f"工单 {ticket_no} 不存在或不在您的管辖范围内", []
+    if may_see:
+        audit_view_sensitive("hotline12319.ticket", ticket_no, ["caller_name", "caller_phone"])
     events = q.timeline(ticket_no, scope=district_scope())
     items = [html.Li([html.Span(f"{e.at:%Y-%m-%d %H:%M}", className="t-time"), html.Span(e.action, className="t-action"),
                       html.Span(e.actor), html.Div(e.note or "", className="caption")]) for e in events.itertuples()]
-    return items or [html.Li("暂无记录")], f"工单 {ticket_no}"
+    fields = [part for key, label in DETAIL_FIELDS
+              for part in (html.Dt(label), html.Dd(detail[key] or "—", id=f"{P}d-{key}"))]
+    return items or [html.Li("暂无记录")], f"工单 {ticket_no}", fields
 
 
 @callback(Output({"type": "export-download", "page": P}, "data"),

@@ -61,6 +61,9 @@ def test_tracking_timeline(live_server, browser):
     assert ticket in browser.find_element(By.ID, "h12319-track-timeline-title").text
     actions = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#h12319-track-timeline .t-action")]
     assert actions and actions[0] == "受理"
+    # the leader may not see callers in clear: name and phone are masked (module 258)
+    assert re.fullmatch(r"1\d{2}\*{4}\d{4}", browser.find_element(By.ID, "h12319-track-d-caller_phone").text)
+    assert re.fullmatch(r".\*+", browser.find_element(By.ID, "h12319-track-d-caller_name").text)
     assert browser.find_elements(By.CSS_SELECTOR, "#h12319-track-hot-list .rank-item")
 
 

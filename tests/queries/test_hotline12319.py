@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, select
 
 from db import db
 from db.hotline12319 import Ticket, TicketEvent, month_of, refresh_rollups, ticket_row_hash
@@ -110,3 +110,27 @@ def test_rates_by_line(app, known):
 
 def test_month_of():
     assert month_of(datetime(2024, 2, 29, 23, 59)) == date(2024, 2, 1)
+
+
+@pytest.mark.module(258)
+def test_ticket_detail_masks_caller_unless_allowed(app, known):
+    """Caller fields are stored encrypted, shown masked by default, in clear only to a permitted role, and
+    never for a ticket outside the user's district."""
+    with db.session() as s:
+        t = s.scalars(select(Ticket).where(Ticket.ticket_no == "T-Q-4")).one()
+        t.caller_name, t.caller_phone = "欧阳明", "13812345678"
+    try:
+        masked = q.ticket_detail("T-Q-4")
+        assert (masked["caller_name"], masked["caller_phone"]) == ("欧**", "138****5678")
+        clear = q.ticket_detail("T-Q-4", may_see=True)
+        assert (clear["caller_name"], clear["caller_phone"]) == ("欧阳明", "13812345678")
+        with db.engine.connect() as conn:  # at rest the column holds ciphertext, not the number
+            raw = conn.exec_driver_sql("SELECT caller_phone FROM hotline12319_ticket WHERE ticket_no = 'T-Q-4'").scalar()
+        assert raw and "13812345678" not in str(raw)
+        assert q.ticket_detail("T-Q-4", scope="310104")["ticket_no"] == "T-Q-4"
+        assert q.ticket_detail("T-Q-4", scope="310101") is None
+        assert q.ticket_detail("no-such-ticket") is None
+    finally:
+        with db.session() as s:
+            t = s.scalars(select(Ticket).where(Ticket.ticket_no == "T-Q-4")).one()
+            t.caller_name = t.caller_phone = None
