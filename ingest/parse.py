@@ -12,6 +12,8 @@ import math
 import re
 import unicodedata
 
+from security.columns import national_phone_digits
+
 # Excel's 1900 date system counts days from 1899-12-30 (so that its phantom 1900-02-29 cancels out for
 # every date after February 1900, which is all that matters here).
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
@@ -163,15 +165,7 @@ def parse_phone(value) -> str:
     7–8-digit numbers and 5-digit service numbers are accepted.
     """
     text = unicodedata.normalize("NFKC", parse_text(value))
-    digits = _PHONE_SEPARATORS.sub("", text)
-    for prefix in ("+86", "0086"):
-        if digits.startswith(prefix):
-            rest = digits[len(prefix):]
-            digits = rest if rest.startswith(("1", "0")) else "0" + rest
-            break
-    else:
-        if len(digits) == 13 and digits.startswith("861"):
-            digits = digits[2:]
+    digits = national_phone_digits(_PHONE_SEPARATORS.sub("", text))
     if not re.fullmatch(r"1[3-9]\d{9}|0\d{9,11}|[1-9]\d{6,7}|95\d{3}|96\d{3}", digits):
         raise ValueError(f"号码格式不正确：{_quote(value)}")
     return digits

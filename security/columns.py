@@ -99,21 +99,25 @@ _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\uff0d]+")  # spaces and dash
 _PHONE_LIKE = re.compile(r"\+?[0-9()]+")
 
 
+def national_phone_digits(digits: str) -> str:
+    """A phone number's digits without China's country code (+86, 0086, or 86 before a mobile number).
+
+    Mobile numbers keep their 11 digits; landlines get back the trunk prefix 0. The importer's phone parser
+    and the blind index both use this, so an imported number and a searched one index alike."""
+    for prefix in ("+86", "0086"):
+        if digits.startswith(prefix):
+            rest = digits[len(prefix):]
+            return rest if rest.startswith(("1", "0")) else "0" + rest
+    if len(digits) == 13 and digits.startswith("861"):
+        return digits[2:]
+    return digits
+
+
 def normalise_for_index(value: str) -> str:
     """The form a value is indexed under: NFKC, no spaces or dashes, upper case, phones without +86."""
     text = _SEPARATORS.sub("", unicodedata.normalize("NFKC", value))
     if _PHONE_LIKE.fullmatch(text):
-        digits = text.replace("(", "").replace(")", "")
-        for prefix in ("+86", "0086"):
-            if digits.startswith(prefix):
-                rest = digits[len(prefix):]
-                # Mobile numbers keep their 11 digits; landlines get back the trunk prefix 0.
-                digits = rest if rest.startswith(("1", "0")) else "0" + rest
-                break
-        else:
-            if len(digits) == 13 and digits.startswith("861"):
-                digits = digits[2:]
-        return digits.lstrip("+")
+        return national_phone_digits(text.replace("(", "").replace(")", "")).lstrip("+")
     return text.upper()
 
 
