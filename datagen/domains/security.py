@@ -8,8 +8,9 @@ from security.rbac import ROLES, seed_role_permissions
 DEMO_PASSWORD = "Demo@2026lr"
 DEMO_DISTRICT = "310104"  # 徐汇区, for the district-scoped demo roles
 DEMO_NAMES = {
-    "leader": "王局长", "analyst": "李分析", "gis_staff": "张地图", "gis_editor": "赵图层（徐汇）",
+    "leader": "王局长", "analyst": "李分析", "gis_staff": "张地图", "gis_editor": "赵图层（徐汇）", "gis_admin": "孙地图管理",
     "approver_city": "陈审批", "approver_district": "刘审批（徐汇）", "unit_user": "周申报",
+    "civilized_admin": "钱文明办", "consult_department": "冯征询",
     "association_reviewer": "吴协会", "applicant": "郑申请", "integration_client": "接口账号",
     "system_admin": "系统管理员", "security_admin": "安全管理员", "auditor": "安全审计员",
 }
