@@ -40,7 +40,7 @@ class TableSpec:
     name: str = "name"
     lon: str = "lon"
     lat: str = "lat"
-    district: str = "district_code"
+    district: str | None = "district_code"  # None: the table has no district (hidden from district users)
 
 
 @dataclass(frozen=True)

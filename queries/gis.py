@@ -11,7 +11,7 @@ import pandas as pd
 import shapely
 from rapidfuzz import fuzz, process
 from shapely.geometry import Point, box, shape
-from sqlalchemy import func, select
+from sqlalchemy import String, false, func, literal, select
 
 import geodata
 from db.gis import DATASET, Change, Feature, FeatureVersion, PointGrid, cell_size
@@ -175,11 +175,17 @@ def _table(layer: Layer):
 def _table_select(layer: Layer, scope: str | None, bbox: BBox):
     """The table's rows in ``bbox`` (and the user's district) with the popup columns, named as the popup."""
     t, spec = _table(layer), layer.table
+    district = t.c[spec.district] if spec.district else literal(None, String)
     cols = [t.c[spec.id].label("id"), t.c[spec.name].label("name"), t.c[spec.lon].label("lon"),
-            t.c[spec.lat].label("lat"), t.c[spec.district].label("district_code")]
+            t.c[spec.lat].label("lat"), district.label("district_code")]
     cols += [t.c[key].label(key) for key, _ in layer.popup if key in t.c and key not in ("id", "name")]
     stmt = select(*cols).where(t.c[spec.lon].between(bbox[0], bbox[2]), t.c[spec.lat].between(bbox[1], bbox[3]))
-    return stmt.where(t.c[spec.district] == scope) if scope else stmt
+    return stmt.where(_scope_clause(t, spec, scope)) if scope else stmt
+
+
+def _scope_clause(t, spec, scope: str):
+    """A district user's rows of a table; a table without districts shows them nothing."""
+    return t.c[spec.district] == scope if spec.district else false()
 
 
 def _table_props(row, layer: Layer) -> dict:
@@ -213,7 +219,7 @@ def _table_cells(layer_id: str, _version: int, level: int, cells: tuple[int, int
             .where(lon.between(x0 * size, (x1 + 1) * size), lat.between(y0 * size, (y1 + 1) * size))
             .group_by(cx, cy))
     if scope:
-        stmt = stmt.where(t.c[spec.district] == scope)
+        stmt = stmt.where(_scope_clause(t, spec, scope))
     rows = read_df(stmt)
     return {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(r.lon_sum / r.count, 6),
@@ -290,7 +296,7 @@ def within(layer_ids: list[str], area, *, scope: str | None = None, limit: int =
             t, spec = _table(layer), layer.table
             ids = _inside(select(t.c[spec.id].label("id"), t.c[spec.lon].label("lon"), t.c[spec.lat].label("lat"))
                           .where(t.c[spec.lon].between(bbox[0], bbox[2]), t.c[spec.lat].between(bbox[1], bbox[3]),
-                                 *([t.c[spec.district] == scope] if scope else [])), area, layer)
+                                 *([_scope_clause(t, spec, scope)] if scope else [])), area, layer)
             total += len(ids)
             rows = read_df(_table_select(layer, scope, bbox).where(t.c[spec.id].in_(ids[:limit - _count(frames)])))
             frames.append(pd.DataFrame([_record(layer, _table_props(r, layer), r) for r in rows.itertuples()]))
