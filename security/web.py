@@ -137,12 +137,29 @@ actor = context.username
 
 
 # ------------------------------------------------------------------------------ Dash pages and callbacks
-def page_of_callback(output: str) -> dict | None:
-    """The registered page whose module defines the callback writing ``output`` (None: not a page's)."""
+class _Unowned:
+    """Marker: a server callback defined outside any page module that declares no permission."""
+
+
+def callback_owner(output: str):
+    """What guards the callback writing ``output``: the registered page whose module defines it (a page
+    dict), or, for a callback defined in a shared module (e.g. a board component registering callbacks for
+    several pages), that module's declared ``CALLBACK_PERMISSION`` (a dict with ``permission`` and ``path``).
+    A server callback in a module that declares nothing is ``_Unowned`` and refused: fail closed. None for an
+    unknown output (Dash answers those itself) and for Dash's own callbacks."""
+    import sys
+
     entry = dash._callback.GLOBAL_CALLBACK_MAP.get(output) or current_app.extensions["lvrong_dash"].callback_map.get(output)
     fn = (entry or {}).get("callback")
     module = getattr(fn, "__module__", None)
-    return dash.page_registry.get(module) if module else None
+    if module is None or module.split(".")[0] == "dash":
+        return None  # Dash's own callbacks: the page router renders layouts, which guard_pages checks
+    if module in dash.page_registry:
+        return dash.page_registry[module]
+    declared = sys.modules.get(module)
+    if declared is not None and hasattr(declared, "CALLBACK_PERMISSION"):
+        return {"permission": declared.CALLBACK_PERMISSION, "path": module}
+    return _Unowned
 
 
 def denied_layout(page: dict):
@@ -233,9 +250,10 @@ def gate():
 def _dash_permission():
     """A Dash callback runs only for a user who may open the page that defines it."""
     body = request.get_json(silent=True) or {}
-    page = page_of_callback(body.get("output", ""))
-    if page is not None and not current_user.can(page.get("permission")):
-        audit_denied("callback", f"{page['path']}#{body.get('output', '')[:120]}")
+    owner = callback_owner(body.get("output", ""))
+    if owner is _Unowned or (owner is not None and not current_user.can(owner.get("permission"))):
+        where = "unowned" if owner is _Unowned else owner["path"]
+        audit_denied("callback", f"{where}#{body.get('output', '')[:120]}")
         return jsonify(message="无权执行此操作"), 403
     return None
 
@@ -262,7 +280,7 @@ def content_security_policy(dash_app, tile_url: str = "") -> str:
     return ("default-src 'self'; "
             f"script-src 'self' {hashes}; "
             "style-src 'self' 'unsafe-inline'; "
-            f"img-src {img}; font-src 'self' data:; connect-src 'self'; "
+            f"img-src {img}; font-src 'self' data:; connect-src 'self'; media-src 'self' blob:; "
             "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import delete, insert, select, update
 
 from bench.pagewalk import initial_calls
 from db import db
-from db.security import RolePermission, SecurityAlarm, User, UserRole
+from db.security import AuditLog, RolePermission, SecurityAlarm, User, UserRole
 from bench.__main__ import account_for
 from security.rbac import ROLES, Access
 
@@ -122,3 +122,37 @@ def test_moved_district_is_detected(app, client_as):
     finally:
         with db.session() as s:
             s.execute(update(User).where(User.username == "gis_editor").values(district_code="310104"))
+
+
+def test_callbacks_outside_pages_must_declare_a_permission(app, client_as, monkeypatch):
+    """A server callback defined in a shared module guards itself with the module's CALLBACK_PERMISSION;
+    one whose module declares nothing is refused for everybody (fail closed)."""
+    import sys
+    import types
+
+    from dash._callback import GLOBAL_CALLBACK_MAP
+
+    declared = types.ModuleType("tests_fake_board")
+    declared.CALLBACK_PERMISSION = "cockpit.view"
+    silent = types.ModuleType("tests_fake_helpers")
+    monkeypatch.setitem(sys.modules, declared.__name__, declared)
+    monkeypatch.setitem(sys.modules, silent.__name__, silent)
+
+    def declared_fn():
+        return None
+
+    def silent_fn():
+        return None
+
+    declared_fn.__module__, silent_fn.__module__ = declared.__name__, silent.__name__
+    monkeypatch.setitem(GLOBAL_CALLBACK_MAP, "fake-declared.children", {"callback": declared_fn})
+    monkeypatch.setitem(GLOBAL_CALLBACK_MAP, "fake-silent.children", {"callback": silent_fn})
+    leader, applicant = client_as("leader"), client_as("applicant")
+    # the gate answers before Dash: 403 for refusals; anything else means the gate let the call through
+    assert applicant.post("/_dash-update-component", json={"output": "fake-declared.children"}).status_code == 403
+    assert leader.post("/_dash-update-component", json={"output": "fake-declared.children"}).status_code != 403
+    assert leader.post("/_dash-update-component", json={"output": "fake-silent.children"}).status_code == 403
+    with db.session() as s:
+        denied = s.scalars(select(AuditLog.object_id).where(AuditLog.action == "callback", AuditLog.outcome == "denied")
+                           .order_by(AuditLog.seq.desc())).first()
+    assert denied.startswith("unowned#fake-silent")
