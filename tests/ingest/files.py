@@ -92,11 +92,16 @@ def xlsx_bytes(rows: list[dict], header=HEADERS, sheet: str = "工单明细", ce
     return out.getvalue()
 
 
-def cleanup(prefix: str = PREFIX) -> None:
-    """Remove the test tickets and their events, and recompute the test months' rollups."""
+def cleanup(prefix: str = PREFIX, batch_id: int | None = None) -> None:
+    """Remove the test tickets (by number prefix, and every ticket a given import batch wrote, whatever its
+    number) with their events, and recompute the test months' rollups."""
     with db.engine.begin() as conn:
-        conn.execute(delete(TicketEvent).where(TicketEvent.ticket_no.like(prefix + "%")))
-        conn.execute(delete(Ticket).where(Ticket.ticket_no.like(prefix + "%")))
+        mine = Ticket.ticket_no.like(prefix + "%")
+        if batch_id is not None:
+            mine = mine | (Ticket.batch_id == batch_id)
+        numbers = select(Ticket.ticket_no).where(mine)
+        conn.execute(delete(TicketEvent).where(TicketEvent.ticket_no.in_(numbers)))
+        conn.execute(delete(Ticket).where(mine))
         refresh_rollups(conn, TEST_MONTHS)
 
 
