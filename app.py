@@ -39,7 +39,8 @@ def create_app(config: dict | None = None) -> dash.Dash:
     db.configure(settings.database_url)
     keys.configure(keys.load_or_create(settings.instance_path))
     cache.init_app(server)
-    for blueprint in (health.bp, auth_views.bp, system_views.bp, share_views.bp, api_auth.bp, v1.bp, map_data.bp):
+    for blueprint in (health.bp, auth_views.bp, system_views.bp, share_views.bp, api_auth.bp, v1.bp, map_data.bp,
+                      map_data.media_bp, map_data.tiles_bp):
         server.register_blueprint(blueprint)
     server.cli.add_command(audit_cli)
     server.cli.add_command(manifest.manifest_cli)

@@ -34,3 +34,27 @@ window.dashExtensions = Object.assign({}, window.dashExtensions, {
         },
     },
 });
+
+/* Export a map container as PNG with the locally served html-to-image (loaded on first use); the zoom and
+ * drawing controls are left out of the picture. */
+window.lvrongExportPng = function (containerId, fileName) {
+    const node = document.getElementById(containerId);
+    if (!node) { return Promise.resolve(null); }
+    const load = window.lvrongLoadScript("/map-data/static/vendor/html-to-image/html-to-image.js");
+    return load.then(function () {
+        return window.htmlToImage.toPng(node, {
+            backgroundColor: "#eef3f0",
+            filter: function (el) { return !(el.classList && el.classList.contains("leaflet-control-container")); },
+        });
+    }).then(function (dataUrl) {
+        const a = document.createElement("a");
+        a.href = dataUrl;
+        a.download = fileName || "map.png";
+        a.dataset.exported = String(dataUrl.length);
+        document.body.appendChild(a);
+        a.click();
+        window.lvrongLastExport = dataUrl;
+        a.remove();
+        return dataUrl;
+    });
+};

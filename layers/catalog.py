@@ -100,6 +100,9 @@ LAYERS: list[Layer] = [
                   EditField("area_m2", "面积（m²）", "number", True, minimum=1, maximum=2000),
                   EditField("status", "状态", "choice", True, ("已设置", "规划中", "已撤除"))),
           legend="户外广告设施设置规划点位"),
+    Layer("cameras", "视频监控", "视频", "point", "#c0392b", "table", default_on=False,
+          popup=(("name", "名称"), ("kind", "类型"), ("status", "状态"), ("district", "所在区")),
+          table=TableSpec("camera", "cameras", id="code"), legend="摄像头点位（点击播放视频）"),
 ]
 _BY_ID = {layer.id: layer for layer in LAYERS}
 

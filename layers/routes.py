@@ -5,6 +5,8 @@ Session-authenticated like the pages (the browser's GeoJSON layers load by URL);
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Blueprint, jsonify, request
 from flask_login import current_user
 from shapely.errors import GEOSException
@@ -13,7 +15,7 @@ from layers import catalog
 from queries import gis as q
 from security.web import require
 
-bp = Blueprint("map_data", __name__, url_prefix="/map-data")
+bp = Blueprint("map_data", __name__, url_prefix="/map-data", static_folder="static", static_url_path="/static")
 
 
 @bp.get("/layers")
@@ -91,3 +93,74 @@ def query():
     except q.AreaTooLarge as exc:
         return jsonify(message=str(exc)), 400
     return jsonify(count=total, area_m2=round(area_m2(area), 1), rows=rows.to_dict("records"))
+
+
+# ---------------------------------------------------------------------------------------- media and tiles
+
+media_bp = Blueprint("media", __name__, url_prefix="/media")
+tiles_bp = Blueprint("tiles", __name__, url_prefix="/tiles")
+MEDIA_TYPES = {".m3u8": "application/vnd.apple.mpegurl", ".ts": "video/mp2t", ".mp4": "video/mp4"}
+TILE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp",
+              "pbf": "application/x-protobuf"}
+
+
+@media_bp.get("/demo/<int:n>/<name>")
+@require("gis.view")
+def demo_media(n: int, name: str):
+    """Demo camera streams (generated on first request into ``instance/media``); only their own files."""
+    from flask import abort, current_app, send_from_directory
+
+    from layers.media import DEMO_STREAMS, ensure_demo_stream
+
+    suffix = name[name.rfind("."):] if "." in name else ""
+    if not 0 <= n < DEMO_STREAMS or suffix not in MEDIA_TYPES or "/" in name or name.startswith("."):
+        abort(404)
+    folder = ensure_demo_stream(Path(current_app.instance_path) / "media", n)
+    return send_from_directory(folder, name, mimetype=MEDIA_TYPES[suffix], max_age=3600)
+
+
+@tiles_bp.get("/")
+@require("gis.view")
+def tile_sets():
+    """The MBTiles files in ``instance/tiles`` with their metadata (name, format, bounds, zooms)."""
+    from flask import current_app
+
+    out = []
+    for path in sorted((Path(current_app.instance_path) / "tiles").glob("*.mbtiles")):
+        with _mbtiles(path) as conn:
+            meta = dict(conn.execute("SELECT name, value FROM metadata").fetchall())
+        out.append({"id": path.stem, "name": meta.get("name", path.stem), "format": meta.get("format", "png"),
+                    "bounds": meta.get("bounds"), "minzoom": meta.get("minzoom"), "maxzoom": meta.get("maxzoom"),
+                    "url": f"/tiles/{path.stem}/{{z}}/{{x}}/{{y}}.{meta.get('format', 'png')}"})
+    return jsonify(out)
+
+
+@tiles_bp.get("/<tileset>/<int:z>/<int:x>/<int:y>.<ext>")
+@require("gis.view")
+def tile(tileset: str, z: int, x: int, y: int, ext: str):
+    """One tile of ``instance/tiles/<tileset>.mbtiles`` (XYZ numbering outside, TMS rows inside)."""
+    from flask import Response, abort, current_app
+
+    if ext not in TILE_TYPES or not tileset.replace("-", "").replace("_", "").isalnum():
+        abort(404)
+    path = Path(current_app.instance_path) / "tiles" / f"{tileset}.mbtiles"
+    if not path.exists() or not 0 <= z <= 22:
+        abort(404)
+    with _mbtiles(path) as conn:
+        row = conn.execute("SELECT tile_data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?",
+                           (z, x, (1 << z) - 1 - y)).fetchone()
+    if row is None:
+        abort(404)
+    response = Response(bytes(row[0]), mimetype=TILE_TYPES[ext])
+    if ext == "pbf" and bytes(row[0][:2]) == b"\x1f\x8b":
+        response.headers["Content-Encoding"] = "gzip"
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+def _mbtiles(path: Path):
+    """A read-only connection to an MBTiles file (closed by the ``with`` block)."""
+    import contextlib
+    import sqlite3
+
+    return contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True))

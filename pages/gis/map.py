@@ -20,9 +20,11 @@ from shapely.geometry import shape
 from components.cards import panel
 from components.export import export_menu, to_download
 from components.grid import data_grid
-from layers import catalog
+from components.video import video_player
+from layers import catalog, coords
 from layers.basemap import base_map
 from layers.spatial import area_m2, buffer_m, length_m, query_shape
+from queries import cameras as camera_queries
 from queries import gis as q
 from security.context import audit_export, can, district_scope
 
@@ -32,8 +34,9 @@ dash.register_page(__name__, path="/gis/map", name="GIS 地图服务", order=1, 
 
 P = "gis-map-"
 MAP, LAYERS, LEGEND, INFO, SEARCH, SEARCH_GO, HITS, HIT_STORE, MARKER, DRAW, BUFFER, BUFFER_GO, RESULT, RESULT_NOTE, \
-    PNG, MEASURE = (P + k for k in ("map", "layers", "legend", "info", "search", "search-go", "hits", "hit-store",
-                                    "marker", "draw", "buffer", "buffer-go", "result", "result-note", "png", "measure"))
+    PNG, MEASURE, GOTO, GOTO_CRS, GOTO_GO, GOTO_NOTE = (P + k for k in (
+        "map", "layers", "legend", "info", "search", "search-go", "hits", "hit-store", "marker", "draw", "buffer",
+        "buffer-go", "result", "result-note", "png", "measure", "goto", "goto-crs", "goto-go", "goto-note"))
 LAYER = "gis-layer"
 OPACITY = "gis-opacity"
 EXPORTS = {"result": "查询结果"}
@@ -91,6 +94,13 @@ def layout(**_query) -> html.Div:
                                        style={"width": "100%"}),
                       html.Button("搜索", id=SEARCH_GO, n_clicks=0, className="tool-button"),
                       html.Ul(id=HITS, className="gis-results"), dcc.Store(id=HIT_STORE)),
+                panel("坐标定位", html.Div(className="toolbar", children=[
+                    dcc.Input(id=GOTO, type="text", placeholder="如 121.4737, 31.2304 或 31°13'49\"N 121°28'25\"E",
+                              style={"width": "100%"}),
+                    dcc.RadioItems(id=GOTO_CRS, value="WGS84", inline=True, className="radio",
+                                   options=[{"label": label, "value": key} for key, label in coords.CRS_LABELS.items()]),
+                    html.Button("定位", id=GOTO_GO, n_clicks=0, className="tool-button"),
+                ]), html.Div(id=GOTO_NOTE, className="gis-message")),
                 panel("图层", _switcher(layers)),
                 panel("图例", html.Div(id=LEGEND)),
             ]),
@@ -113,6 +123,15 @@ def layout(**_query) -> html.Div:
             ]),
         ]),
     ])
+
+
+clientside_callback(
+    """function (n) {
+        if (!n) { return window.dash_clientside.no_update; }
+        window.lvrongExportPng("gis-map-map", "地图.png");
+        return window.dash_clientside.no_update;
+    }""",
+    Output(PNG, "title"), Input(PNG, "n_clicks"), prevent_initial_call=True)
 
 
 def _active(toggles: list) -> list[str]:
@@ -167,7 +186,16 @@ def identify(map_click, _layer_clicks, zoom, toggles):
         html.H4([h["title"] or "（未命名）", html.Span(h["layer_name"], className="layer")]),
         html.Dl(className="detail", children=[part for label, value in h["fields"]
                                               for part in (html.Dt(label), html.Dd(str(value)))]),
+        _camera_player(h) if h["layer"] == "cameras" else None,
     ]) for h in hits[:10]]
+
+
+def _camera_player(hit: dict):
+    """The identified camera's live picture (module 33)."""
+    cam = camera_queries.camera(str(hit["id"]), scope=district_scope())
+    if cam is None:
+        return None
+    return video_player(cam["code"], cam["name"], cam["stream_url"], online=cam["status"] == "在线")
 
 
 @callback(Output(HITS, "children"), Output(HIT_STORE, "data"), Input(SEARCH, "value"), Input(SEARCH_GO, "n_clicks"),
@@ -183,16 +211,27 @@ def search(text, _go, toggle_ids):
     return items, results
 
 
-@callback(Output(MAP, "viewport"), Output(MARKER, "children"), Input({"type": "gis-hit", "i": ALL}, "n_clicks"),
-          State(HIT_STORE, "data"), prevent_initial_call=True)
-def go_to_hit(clicks, results):
-    """Fly to the chosen search result and mark it."""
+@callback(Output(MAP, "viewport"), Output(MARKER, "children"), Output(GOTO_NOTE, "children"),
+          Output(GOTO_NOTE, "className"), Input({"type": "gis-hit", "i": ALL}, "n_clicks"), Input(GOTO_GO, "n_clicks"),
+          Input(GOTO, "n_submit"), State(HIT_STORE, "data"), State(GOTO, "value"), State(GOTO_CRS, "value"),
+          prevent_initial_call=True)
+def go_to(clicks, _go, _submit, results, text, system):
+    """Fly to the chosen search result, or to typed coordinates in WGS84, GCJ-02 or BD-09, and mark it."""
     trigger = ctx.triggered_id
+    if trigger in (GOTO_GO, GOTO):
+        try:
+            lon, lat = coords.parse_point(text or "", system or "WGS84")
+        except ValueError as exc:
+            return no_update, no_update, str(exc), "gis-message error"
+        label = f"{lon:.6f}, {lat:.6f}（WGS84）"
+        marker = dl.Marker(position=[lat, lon], children=dl.Tooltip(label, permanent=True))
+        return ({"center": [lat, lon], "zoom": 16, "transition": "flyTo"}, [marker], f"已定位到 {label}",
+                "gis-message ok")
     if not isinstance(trigger, dict) or not any(clicks) or not results:
-        return no_update, no_update
+        return no_update, no_update, no_update, no_update
     r = results[trigger["i"]]
     marker = dl.Marker(position=[r["lat"], r["lon"]], children=dl.Tooltip(r["label"], permanent=True))
-    return {"center": [r["lat"], r["lon"]], "zoom": r["zoom"], "transition": "flyTo"}, [marker]
+    return {"center": [r["lat"], r["lon"]], "zoom": r["zoom"], "transition": "flyTo"}, [marker], "", "gis-message"
 
 
 def measure_text(feature: dict) -> str:
