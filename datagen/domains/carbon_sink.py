@@ -29,6 +29,7 @@ from sqlalchemy import func, select, text
 
 from analytics import carbon_sink as cs
 from datagen.core import BuildContext, plugin
+from datagen.roads import DISTRICT_ROADS, GENERIC_ROADS
 from db.carbon_sink import (CELL_DEG, Measurement, MonitoringRound, RollupCell, RollupRoad, RollupStreet, Tree,
                             refresh_rollups)
 from db.reference import District, Street
@@ -68,26 +69,13 @@ FIRST_PLANTING = {"street": 1950, "park": 1955, "forest": 2003}
 CONDITIONS = ["良好", "一般", "较差", "濒死"]
 CONDITION_P = [0.8, 0.14, 0.05, 0.01]
 
-# Main roads of each district for the street trees' addresses.
-ROADS = {
-    "310101": ["南京东路", "西藏中路", "河南南路", "复兴东路", "中华路", "淮海中路", "瑞金二路", "陆家浜路", "蒙自路", "肇周路"],
-    "310104": ["衡山路", "天平路", "武康路", "漕溪北路", "天钥桥路", "宜山路", "龙华中路", "虹梅路", "田林路", "斜土路"],
-    "310105": ["天山路", "仙霞路", "娄山关路", "虹桥路", "中山西路", "长宁路", "延安西路", "古北路", "哈密路", "新华路"],
-    "310106": ["南京西路", "江宁路", "共和新路", "大统路", "万荣路", "彭江路", "灵石路", "昌平路", "西康路", "陕西北路"],
-    "310107": ["曹杨路", "真北路", "武宁路", "中山北路", "金沙江路", "铜川路", "梅川路", "桃浦路", "光复西路", "长寿路"],
-    "310109": ["四川北路", "曲阳路", "大连西路", "东江湾路", "海宁路", "周家嘴路", "临平路", "凉城路", "水电路", "多伦路"],
-    "310110": ["四平路", "控江路", "黄兴路", "国权路", "政立路", "殷行路", "长阳路", "平凉路", "淞沪路", "军工路"],
-    "310112": ["莘松路", "七莘路", "沪闵路", "虹井路", "春申路", "都市路", "剑川路", "江川路", "吴中路", "颛兴路"],
-    "310113": ["牡丹江路", "友谊路", "同济路", "长江西路", "泰和路", "蕰川路", "沪太路", "水产路", "殷高西路", "共富路"],
-    "310114": ["城中路", "博乐路", "清河路", "塔城路", "沪宜公路", "曹安公路", "墨玉路", "胜辛路", "叶城路", "嘉戬公路"],
-    "310115": ["张杨路", "世纪大道", "浦东大道", "东方路", "杨高中路", "锦绣路", "川沙路", "秀沿路", "周祝公路", "金科路",
-               "高科西路", "沪南公路", "环湖西一路", "浦建路"],
-    "310116": ["卫零路", "龙航路", "卫清东路", "蒙山路", "金山大道", "板桥西路", "亭卫公路", "朱平公路"],
-    "310117": ["人民北路", "中山中路", "荣乐路", "谷阳北路", "文诚路", "沪亭北路", "新松江路", "广富林路", "沪松公路", "九亭大街"],
-    "310118": ["公园路", "城中北路", "淀山湖大道", "外青松公路", "盈港东路", "崧泽大道", "诸光路", "华新路"],
-    "310120": ["解放东路", "环城东路", "金海公路", "百齐路", "望园路", "沪杭公路", "南奉公路", "育秀路"],
-    "310151": ["八一路", "人民路", "北门路", "翠竹路", "东门路", "陈海公路", "北沿公路", "三沙洪路"],
-}
+# Street trees stand on the districts' main roads, with the city's best-known plane-tree avenues among them.
+ROADS = {**DISTRICT_ROADS,
+         "310104": ["衡山路", "天平路", "武康路"] + DISTRICT_ROADS["310104"][:7],
+         "310105": DISTRICT_ROADS["310105"][:9] + ["新华路"],
+         "310106": DISTRICT_ROADS["310106"][:9] + ["陕西北路"],
+         "310109": DISTRICT_ROADS["310109"][:9] + ["多伦路"],
+         "310113": DISTRICT_ROADS["310113"][:9] + ["共富路"]}
 _OWN_ROAD = re.compile(r"^(.{2,6}?(路|大道|公路))街道$")
 
 
@@ -166,7 +154,7 @@ def _street_roads(ref: _Ref, rng: np.random.Generator) -> list[list[str]]:
     """Roads of each street: its own road (from its name) and three to five of the district's main roads."""
     out = []
     for name, d in zip(ref.street_names, ref.street_district):
-        pool = ROADS.get(ref.district_codes[d], ["人民路", "中山路", "建设路"])
+        pool = ROADS.get(ref.district_codes[d], GENERIC_ROADS[:3])
         picked = list(rng.choice(pool, size=min(len(pool), int(rng.integers(3, 6))), replace=False))
         own = _OWN_ROAD.match(name)
         out.append(([own.group(1)] if own else []) + [r for r in picked if not own or r != own.group(1)])

@@ -39,6 +39,7 @@ from sqlalchemy import Text, column, func, select, table
 
 from analytics.workdays import CalendarUnknown, add_working_days, holiday_name, is_working_day, last_known_date
 from datagen.core import BuildContext, plugin
+from datagen.roads import DISTRICT_ROADS, GENERIC_ROADS
 from db.hotline12319 import (RollupCategory, RollupLine, RollupStreet, Ticket, TicketEvent, ticket_row_hash)
 from db.reference import District, Street
 from security.columns import EncryptedString, blind_index
@@ -311,27 +312,6 @@ for _line, _lw in LINE_WEIGHTS.items():
         _cat.weight = _lw * _cat.weight / _total
         CATEGORIES.append(_cat)
 
-# Roads per district for addresses (real road names; the street a ticket belongs to is the reference).
-ROADS = {
-    "310101": ["南京东路", "西藏中路", "河南南路", "复兴东路", "中华路", "淮海中路", "瑞金二路", "陆家浜路", "蒙自路", "肇周路"],
-    "310104": ["漕溪北路", "天钥桥路", "宜山路", "龙华中路", "虹梅路", "田林路", "斜土路", "零陵路", "钦州路", "华泾路"],
-    "310105": ["天山路", "仙霞路", "娄山关路", "虹桥路", "中山西路", "长宁路", "延安西路", "古北路", "哈密路", "剑河路"],
-    "310106": ["南京西路", "江宁路", "共和新路", "大统路", "万荣路", "彭江路", "灵石路", "昌平路", "西康路", "广中西路"],
-    "310107": ["曹杨路", "真北路", "武宁路", "中山北路", "金沙江路", "铜川路", "梅川路", "桃浦路", "光复西路", "长寿路"],
-    "310109": ["四川北路", "曲阳路", "大连西路", "东江湾路", "海宁路", "周家嘴路", "临平路", "凉城路", "水电路", "广灵四路"],
-    "310110": ["四平路", "控江路", "黄兴路", "国权路", "政立路", "殷行路", "长阳路", "平凉路", "淞沪路", "军工路"],
-    "310112": ["莘松路", "七莘路", "沪闵路", "虹井路", "春申路", "都市路", "剑川路", "江川路", "吴中路", "颛兴路"],
-    "310113": ["牡丹江路", "友谊路", "同济路", "长江西路", "泰和路", "蕰川路", "沪太路", "水产路", "殷高西路", "共和新路"],
-    "310114": ["城中路", "博乐路", "清河路", "塔城路", "沪宜公路", "曹安公路", "墨玉路", "胜辛路", "叶城路", "嘉戬公路"],
-    "310115": ["张杨路", "世纪大道", "浦东大道", "东方路", "杨高中路", "锦绣路", "川沙路", "秀沿路", "周祝公路", "金科路",
-               "高科西路", "沪南公路", "环湖西一路", "浦建路"],
-    "310116": ["卫零路", "龙航路", "卫清东路", "蒙山路", "金山大道", "板桥西路", "亭卫公路", "朱平公路"],
-    "310117": ["人民北路", "中山中路", "荣乐路", "谷阳北路", "文诚路", "沪亭北路", "新松江路", "广富林路", "沪松公路", "九亭大街"],
-    "310118": ["公园路", "城中北路", "淀山湖大道", "外青松公路", "盈港东路", "崧泽大道", "诸光路", "华新路"],
-    "310120": ["解放东路", "环城东路", "金海公路", "百齐路", "望园路", "沪杭公路", "南奉公路", "育秀路"],
-    "310151": ["八一路", "人民路", "北门路", "翠竹路", "东门路", "陈海公路", "北沿公路", "三沙洪路"],
-}
-GENERIC_ROADS = ["人民路", "中山路", "建设路", "解放路", "新华路", "和平路", "文化路", "胜利路"]
 ESTATE_PREFIX = ["阳光", "锦绣", "金色", "绿地", "春江", "东方", "世纪", "康桥", "梅园", "兰馨", "枫林", "银杏", "华庭",
                  "明珠", "和平", "幸福", "康乐", "长青", "悦庭", "海棠", "紫薇", "翠湖", "盛世", "嘉和", "香樟", "云锦"]
 ESTATE_SUFFIX = ["新村", "小区", "花园", "公寓", "苑", "家园", "名邸", "大厦"]
@@ -918,7 +898,7 @@ def _texts(rng: np.random.Generator, t: dict, ref: _Ref) -> None:
         s = int(t["street"][i])
         d = int(ref.street_district[s])
         dname = ref.district_names[d]
-        roads = ROADS.get(ref.district_codes[d], GENERIC_ROADS)
+        roads = DISTRICT_ROADS.get(ref.district_codes[d], GENERIC_ROADS)
         road = roads[t["road"][i] % len(roads)]
         road2 = roads[t["road2"][i] % len(roads)]
         if road2 == road:
