@@ -1,6 +1,28 @@
 /* GIS map service (modules 31-33): styling for catalog layers, referenced from Python as
  * {"variable": "dashExtensions.gis.NAME"}. Each layer's hideout = {color, opacity, approximate}. Merged into
  * window.dashExtensions so that the other namespaces stay as they are. */
+/* After a layer's features are added and painted, fire ``gis:drawn`` on document with
+ * {layer, features, at: performance.now()} and keep it in window.lvrongGis.last[layer]: the style functions
+ * count a batch (dash-leaflet adds a response's features in one task), a timeout after the batch waits for the
+ * next frame to be painted. bench/gis_browser.py times map views with it. */
+function gisCountDrawn(h) {
+    const g = window.lvrongGis = window.lvrongGis || {pending: {}, last: {}};
+    const id = (h && h.layer) || "";
+    g.pending[id] = (g.pending[id] || 0) + 1;
+    if (g.pending[id] > 1) { return; }
+    setTimeout(function () {
+        const features = g.pending[id];
+        g.pending[id] = 0;
+        requestAnimationFrame(function () {
+            setTimeout(function () {
+                const detail = {layer: id, features: features, at: performance.now()};
+                g.last[id] = detail;
+                document.dispatchEvent(new CustomEvent("gis:drawn", {detail: detail}));
+            }, 0);
+        });
+    }, 0);
+}
+
 window.dashExtensions = Object.assign({}, window.dashExtensions, {
     gis: {
         /* Points: a grid cell with several features is a labelled bubble sized by log(count); a single
@@ -8,6 +30,7 @@ window.dashExtensions = Object.assign({}, window.dashExtensions, {
         point: function (feature, latlng, context) {
             const h = (context && context.hideout) || {};
             const p = feature.properties || {};
+            gisCountDrawn(h);
             const opacity = h.opacity === undefined ? 1 : h.opacity;
             if (p.cluster && p.count > 1) {
                 const size = Math.round(22 + 8 * Math.log10(p.count));
@@ -29,6 +52,7 @@ window.dashExtensions = Object.assign({}, window.dashExtensions, {
         polygon: function (feature, context) {
             const h = (context && context.hideout) || {};
             const opacity = h.opacity === undefined ? 1 : h.opacity;
+            gisCountDrawn(h);
             return {color: h.color || "#2e7d5b", weight: 1.6, opacity: opacity, fillColor: h.color || "#2e7d5b",
                     fillOpacity: 0.18 * opacity, dashArray: h.approximate ? "4 3" : null};
         },

@@ -13,10 +13,9 @@ from components.export import export_menu, to_download
 from components.grid import data_grid
 from db.greenspace import PROJECT_STATUSES
 from layers.basemap import base_map
-from layers.choropleth import choropleth_layer, with_values
+from layers.choropleth import choropleth_layer, choropleth_outputs, choropleth_view
 from layers.outlines import outline_layer
 from queries import greenspace as q
-from queries import reference
 from security.context import audit_export, district_scope
 
 # The callbacks registered here serve pages of the cockpit (both require cockpit.view): the access check of
@@ -54,7 +53,8 @@ def project_board_layout(prefix: str, title: str, programs: list[str]) -> html.D
                  kpi_card("已建成面积", prefix + "k-completed", unit="公顷"), kpi_card("建设进度（面积加权）", prefix + "k-progress"),
                  kpi_card("在建项目", prefix + "k-building", unit="个"), kpi_card("总投资", prefix + "k-invest", unit="亿元")]),
         html.Div(className="grid-2", children=[
-            panel("项目位置与范围（颜色表示状态）", base_map([html.Div(id=prefix + "layer")], map_id=prefix + "map",
+            panel("项目位置与范围（颜色表示状态）", base_map([choropleth_layer(layer_id=prefix + "districts"), html.Div(id=prefix + "layer")],
+                                                 map_id=prefix + "map",
                                                  height="520px")),
             chart_card("项目状态", prefix + "by-status", height=520),
         ]),
@@ -98,17 +98,17 @@ def register_project_callbacks(prefix: str, title: str) -> None:
                 figures.grouped_bars(by_d.district, {"建设进度": by_d.progress.round(4)}, percent=True),
                 _grid_rows(q.projects(programs or [], district, status, scope=scope)))
 
-    @callback(Output(prefix + "layer", "children"), *filters)
+    @callback(*choropleth_outputs(prefix + "districts"), Output(prefix + "layer", "children"), *filters)
     def draw_map(programs, district, status, _tick):
-        """Districts shaded by planned area, with the project outlines coloured by status on top."""
+        """Districts shaded by planned area (restyled through hideout), the project outlines coloured by status."""
         scope = district_scope()
         by_d = q.projects_by_district(programs or [], status, scope=scope)
         values = dict(zip(by_d.district_code, by_d.planned_ha))
         tips = {r.district_code: f"{r.district}：{r.projects} 个项目，规划 {r.planned_ha:,.1f} 公顷，进度 {pct(r.progress)}"
                 for r in by_d.itertuples()}
-        base = choropleth_layer(with_values(reference.district_features(), values, tips), layer_id=prefix + "districts")
-        return [base, outline_layer(q.project_features(programs or [], district, status, scope=scope),
-                                    layer_id=prefix + "projects", opacity=0.8)]
+        return (*choropleth_view(values, tips),
+                outline_layer(q.project_features(programs or [], district, status, scope=scope),
+                              layer_id=prefix + "projects", opacity=0.8))
 
     @callback(Output({"type": "export-download", "page": prefix}, "data"),
               Input({"type": "export", "page": prefix, "target": ALL, "fmt": ALL}, "n_clicks"),

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from typing import Callable
 
 import numpy as np
-from sqlalchemy import Table, delete, func, select
+from sqlalchemy import Table, delete, func, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from db import bulk
@@ -106,6 +106,7 @@ def build(engine: Engine, *, scale: str = "demo", seed: int = 20240601, only: li
             counts.update(ctx.counts)
     finally:
         bar.close()
+    _analyze(engine, [table for p in chosen for table in p.tables])
     with engine.begin() as conn:
         conn.execute(DataBuild.__table__.insert().values(
             scale=scale, seed=seed, started_at=started, finished_at=datetime.now(timezone.utc),
@@ -113,6 +114,16 @@ def build(engine: Engine, *, scale: str = "demo", seed: int = 20240601, only: li
         ))
     counts["_seconds"] = round(time.perf_counter() - t0, 2)
     return counts
+
+
+def _analyze(engine: Engine, tables) -> None:
+    """Refresh the planner's statistics of the rewritten tables: after a bulk load PostgreSQL knows nothing
+    about them until autovacuum gets round to it, and plans index-friendly queries as full scans."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.begin() as conn:
+        for table in tables:
+            conn.execute(text(f'ANALYZE "{table.name}"'))
 
 
 def _progress_bar(total: int, enabled: bool, out):

@@ -23,7 +23,8 @@ class Tree(Base):
     """A monitored tree (监测树木): species, place (district, street, road, site kind) and planting year."""
 
     __tablename__ = "carbon_tree"
-    __table_args__ = (Index("ix_carbon_tree_district_road", "district_code", "road"),)
+    __table_args__ = (Index("ix_carbon_tree_district_road", "district_code", "road"),
+                      Index("ix_carbon_tree_lon_lat", "lon", "lat"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     tree_code: Mapped[str] = mapped_column(String(24), nullable=False, unique=True)

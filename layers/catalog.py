@@ -41,6 +41,11 @@ class TableSpec:
     lon: str = "lon"
     lat: str = "lat"
     district: str | None = "district_code"  # None: the table has no district (hidden from district users)
+    street: str | None = None  # street code column: the popup's ``street`` shows the street's name
+    # (parent table, column here, key there): the district and ``parent_columns`` are read from a parent row
+    parent: tuple[str, str, str] | None = None
+    parent_columns: tuple[tuple[str, str], ...] = ()  # (popup key, parent column)
+    labels: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # (column, ((stored, shown), ...))
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,32 @@ LAYERS: list[Layer] = [
     Layer("cameras", "视频监控", "视频", "point", "#c0392b", "table", default_on=False,
           popup=(("name", "名称"), ("kind", "类型"), ("status", "状态"), ("district", "所在区")),
           table=TableSpec("camera", "cameras", id="code"), legend="摄像头点位（点击播放视频）"),
+    Layer("trees", "行道树与公园树木", "绿化", "point", "#2f9e6e", "table", min_zoom=9,
+          popup=(("name", "树种"), ("tree_code", "树木编号"), ("site", "生境"), ("road", "道路"),
+                 ("planted_year", "种植年份"), ("street", "街镇"), ("district", "所在区")),
+          table=TableSpec("carbon_tree", "carbon_sink", name="species", street="street_code",
+                          labels=(("site", (("street", "行道树"), ("park", "公园树木"), ("forest", "林地树木"))),)),
+          legend="碳汇监测树木（行道树、公园与林地树木）"),
+    Layer("rw_points", "装修垃圾收运点", "市容", "point", "#8d6e63", "table",
+          popup=(("name", "名称"), ("kind", "类型"), ("address", "地址"), ("capacity_t", "容量（吨）"),
+                 ("active", "是否启用"), ("opened_on", "启用日期"), ("street", "街镇"), ("district", "所在区")),
+          table=TableSpec("rw_collection_point", "renovation_waste", id="code", street="street_code"),
+          legend="装修垃圾收运点（投放点）"),
+    Layer("garden_areas", "植物园展区与专类园", "植物园", "point", "#b5651d", "table", min_zoom=10,
+          popup=(("name", "名称"), ("kind", "类型"), ("garden", "所属植物园"), ("area_ha", "面积（公顷）"),
+                 ("opened_year", "开放年份"), ("highlights", "看点"), ("district", "所在区")),
+          table=TableSpec("garden_area", "gardens", parent=("garden", "garden_code", "code"),
+                          parent_columns=(("garden", "name"),)),
+          legend="植物园的展区与专类园"),
+    Layer("garden_plants", "植物园活植物", "植物园", "point", "#6a9a1f", "table", min_zoom=12,
+          popup=(("name", "中文名"), ("species", "学名"), ("family_zh", "科"), ("accession_no", "登录号"),
+                 ("quantity", "株数"), ("planted_year", "定植年份"), ("iucn", "IUCN 等级"),
+                 ("national_protection", "国家保护级别"), ("garden", "所属植物园"), ("district", "所在区")),
+          table=TableSpec("garden_accession", "gardens", name="name_zh", parent=("garden", "garden_code", "code"),
+                          parent_columns=(("garden", "name"),),
+                          labels=(("iucn", (("CR", "极危"), ("EN", "濒危"), ("VU", "易危"), ("NT", "近危"),
+                                            ("LC", "无危"), ("DD", "数据缺乏"), ("NE", "未评估"))),)),
+          legend="植物园活植物收集的登录位置"),
 ]
 _BY_ID = {layer.id: layer for layer in LAYERS}
 

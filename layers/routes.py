@@ -95,6 +95,32 @@ def query():
     return jsonify(count=total, area_m2=round(area_m2(area), 1), rows=rows.to_dict("records"))
 
 
+BOUNDARY_PERMISSIONS = ("gis.view", "cockpit.view")
+
+
+@bp.get("/boundaries/districts")
+@bp.get("/boundaries/streets/<district_code>")
+def boundaries(district_code: str | None = None):
+    """District boundaries, or one district's approximate street cells, as a GeoJSON FeatureCollection
+    (``code``, ``name``) for the choropleths of the boards and GIS pages. The URL carries the reference data
+    version (``?v=``), so the browser keeps its copy for a day and revalidates by ETag after that."""
+    from flask import render_template
+
+    from queries import reference
+    from security.web import audit_denied
+
+    if not any(current_user.can(p) for p in BOUNDARY_PERMISSIONS):
+        audit_denied("route", request.path)
+        return render_template("denied.html"), 403
+    if district_code is not None and not (len(district_code) == 6 and district_code.isdigit()):
+        return jsonify(message="区划代码应为 6 位数字"), 400
+    features = reference.street_features(district_code) if district_code else reference.district_features()
+    response = jsonify(type="FeatureCollection", features=features)
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    response.add_etag()
+    return response.make_conditional(request)
+
+
 # ---------------------------------------------------------------------------------------- media and tiles
 
 media_bp = Blueprint("media", __name__, url_prefix="/media")

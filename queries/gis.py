@@ -7,14 +7,15 @@ import json
 import math
 import re
 
+import numpy as np
 import pandas as pd
 import shapely
 from rapidfuzz import fuzz, process
 from shapely.geometry import Point, box, shape
-from sqlalchemy import String, false, func, literal, select
+from sqlalchemy import String, and_, false, func, literal, or_, select
 
 import geodata
-from db.gis import DATASET, Change, Feature, FeatureVersion, PointGrid, cell_size
+from db.gis import DATASET, GRID_LEVELS, Change, Feature, FeatureVersion, PointGrid, cell_size
 from layers import catalog
 from layers.catalog import RAW_LIMIT, RAW_ZOOM, Layer
 from layers.spatial import metres_per_degree
@@ -124,8 +125,6 @@ def _polygons(layer_id: str, bbox: BBox, scope: str | None) -> dict:
 def _grid_count(layer_id: str, bbox: BBox) -> int:
     """About how many points a view holds (the finest grid's cells touching it): decides raw or cells
     without reading the points."""
-    from db.gis import GRID_LEVELS
-
     level = GRID_LEVELS - 1
     x0, y0, x1, y1 = _snap(bbox, cell_size(level))
     stmt = select(func.coalesce(func.sum(PointGrid.count), 0)).where(
@@ -165,34 +164,81 @@ def _cells(layer_id: str, level: int, cells: tuple[int, int, int, int], scope: s
 
 # ------------------------------------------------------------------------------ layers of other tables
 
-def _table(layer: Layer):
+def _table(name: str):
     from db import Base, all_models
 
     all_models()
-    return Base.metadata.tables[layer.table.table]
+    return Base.metadata.tables[name]
+
+
+def _source(layer: Layer):
+    """The layer's rows (joined to their parent row when ``TableSpec.parent`` is set), the table and the parent."""
+    spec = layer.table
+    t = _table(spec.table)
+    if not spec.parent:
+        return t, t, None
+    parent = _table(spec.parent[0])
+    return t.join(parent, t.c[spec.parent[1]] == parent.c[spec.parent[2]]), t, parent
+
+
+def _district(layer: Layer, t, parent):
+    """The column holding a row's district (on the parent when the table has none), or None."""
+    spec = layer.table
+    return (parent if spec.parent else t).c[spec.district] if spec.district else None
+
+
+def _scope_clause(layer: Layer, t, parent, scope: str):
+    """A district user's rows of a table; a table without districts shows them nothing."""
+    district = _district(layer, t, parent)
+    return district == scope if district is not None else false()
+
+
+def _in_view(layer: Layer, t, bbox: BBox) -> list:
+    spec = layer.table
+    return [t.c[spec.lon].between(bbox[0], bbox[2]), t.c[spec.lat].between(bbox[1], bbox[3])]
 
 
 def _table_select(layer: Layer, scope: str | None, bbox: BBox):
     """The table's rows in ``bbox`` (and the user's district) with the popup columns, named as the popup."""
-    t, spec = _table(layer), layer.table
-    district = t.c[spec.district] if spec.district else literal(None, String)
+    src, t, parent = _source(layer)
+    spec = layer.table
+    district = _district(layer, t, parent)
+    street = t.c[spec.street] if spec.street else literal(None, String)
     cols = [t.c[spec.id].label("id"), t.c[spec.name].label("name"), t.c[spec.lon].label("lon"),
-            t.c[spec.lat].label("lat"), district.label("district_code")]
-    cols += [t.c[key].label(key) for key, _ in layer.popup if key in t.c and key not in ("id", "name")]
-    stmt = select(*cols).where(t.c[spec.lon].between(bbox[0], bbox[2]), t.c[spec.lat].between(bbox[1], bbox[3]))
-    return stmt.where(_scope_clause(t, spec, scope)) if scope else stmt
+            t.c[spec.lat].label("lat"), (district if district is not None else literal(None, String)).label("district_code"),
+            street.label("street_code")]
+    cols += [parent.c[column].label(key) for key, column in spec.parent_columns]
+    taken = {"id", "name", "lon", "lat", "district_code", "street_code"} | {key for key, _ in spec.parent_columns}
+    cols += [t.c[key].label(key) for key, _ in layer.popup if key in t.c and key not in taken]
+    stmt = select(*cols).select_from(src).where(*_in_view(layer, t, bbox))
+    return stmt.where(_scope_clause(layer, t, parent, scope)) if scope else stmt
 
 
-def _scope_clause(t, spec, scope: str):
-    """A district user's rows of a table; a table without districts shows them nothing."""
-    return t.c[spec.district] == scope if spec.district else false()
+def _plain(value):
+    """A cell value as JSON takes it: numpy scalars unwrapped, NaN as None, booleans as 是/否, dates as text."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
 
 
 def _table_props(row, layer: Layer) -> dict:
-    districts, _ = _names()
-    props = {k: v for k, v in row._asdict().items() if k not in ("Index", "lon", "lat")}
+    districts, streets = _names()
+    props = {k: _plain(v) for k, v in row._asdict().items() if k not in ("Index", "lon", "lat", "street_code")}
     props["district"] = districts.get(row.district_code, row.district_code)
-    return {k: (v.item() if hasattr(v, "item") else v) for k, v in props.items()}
+    if layer.table.street:
+        props["street"] = streets.get(row.street_code or "", "")
+    for column, pairs in layer.table.labels:
+        if column in props:
+            props[column] = dict(pairs).get(props[column], props[column])
+    return props
 
 
 def _table_features(layer: Layer, bbox: BBox, zoom: float, scope: str | None) -> dict:
@@ -208,23 +254,50 @@ def _table_features(layer: Layer, bbox: BBox, zoom: float, scope: str | None) ->
 
 @cache.memoize()
 def _table_cells(layer_id: str, _version: int, level: int, cells: tuple[int, int, int, int], scope: str | None) -> dict:
-    """Grid cells of a table layer, aggregated on the fly; memoised per data version of its dataset."""
-    layer = catalog.get(layer_id)
-    t, spec = _table(layer), layer.table
-    size = cell_size(level)
+    """Grid cells of a table layer in a view, merged from its rollup; memoised per data version."""
+    rollup = _rollup(layer_id, _version)
+    shift = GRID_LEVELS - 1 - level
     x0, y0, x1, y1 = cells
-    lon, lat = t.c[spec.lon], t.c[spec.lat]
-    cx, cy = func.floor(lon / size), func.floor(lat / size)
-    stmt = (select(func.count().label("count"), func.sum(lon).label("lon_sum"), func.sum(lat).label("lat_sum"))
-            .where(lon.between(x0 * size, (x1 + 1) * size), lat.between(y0 * size, (y1 + 1) * size))
-            .group_by(cx, cy))
+    cx, cy = rollup["cx"].to_numpy() >> shift, rollup["cy"].to_numpy() >> shift
+    keep = (cx >= x0) & (cx <= x1) & (cy >= y0) & (cy <= y1)
     if scope:
-        stmt = stmt.where(_scope_clause(t, spec, scope))
-    rows = read_df(stmt)
+        keep &= (rollup["district_code"] == scope).to_numpy()
+    part = rollup.loc[keep, ["count", "lon_sum", "lat_sum"]]
+    merged = part.groupby([cx[keep], cy[keep]], sort=False).sum()
     return {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(r.lon_sum / r.count, 6),
                                                                           round(r.lat_sum / r.count, 6)]},
-         "properties": {"cluster": True, "count": int(r.count)}} for r in rows.itertuples()]}
+         "properties": {"cluster": True, "count": int(r.count)}} for r in merged.itertuples()]}
+
+
+def warm_table_layers() -> None:
+    """Read every table layer's rollup for the current data versions (e.g. at process start, so that the first
+    map view does not pay for it)."""
+    for layer in catalog.LAYERS:
+        if layer.source == "table":
+            _rollup(layer.id, data_version(layer.table.dataset))
+
+
+@functools.lru_cache(maxsize=16)
+def _rollup(layer_id: str, _version: int) -> pd.DataFrame:
+    """A table layer's points per finest grid cell and district (``cx``, ``cy``, ``district_code``,
+    ``count``, ``lon_sum``, ``lat_sum``), read once per data version and process: a view's cells at any level
+    are these merged (the levels nest, so level k's cell is the finest cell shifted right by 7 − k bits)."""
+    layer = catalog.get(layer_id)
+    src, t, parent = _source(layer)
+    spec = layer.table
+    size = cell_size(GRID_LEVELS - 1)
+    lon, lat = t.c[spec.lon], t.c[spec.lat]
+    cx, cy = func.floor(lon / size), func.floor(lat / size)
+    district = _district(layer, t, parent)
+    keys = [cx, cy] + ([district] if district is not None else [])
+    rows = read_df(select(cx.label("cx"), cy.label("cy"),
+                          (district if district is not None else literal("", String)).label("district_code"),
+                          func.count().label("count"), func.sum(lon).label("lon_sum"), func.sum(lat).label("lat_sum"))
+                   .select_from(src if district is not None and spec.parent else t)
+                   .where(lon.is_not(None), lat.is_not(None)).group_by(*keys))
+    return rows.astype({"cx": "int64", "cy": "int64", "district_code": "category", "count": "int64",
+                        "lon_sum": "float64", "lat_sum": "float64"})
 
 
 # ------------------------------------------------------------------------------------------- identify
@@ -285,28 +358,35 @@ def within(layer_ids: list[str], area, *, scope: str | None = None, limit: int =
     """Features of the given layers inside ``area`` (a shapely polygon in lon/lat): how many in all, and the
     first ``limit`` of them (layer, id, name, district, street, lon, lat and the layer's other attributes).
 
-    Points are tested in two steps: ids and coordinates of the bounding box's points first (three narrow
-    columns, vectorised point-in-polygon), then full rows only for the ones listed."""
+    Point layers are counted from their finest grid cells: a cell wholly inside the area adds its count
+    unread, only the points of the cells on the area's edge are read and tested (vectorised point-in-polygon);
+    the listed rows are those edge points and the points of the first inner cells (full rows read for these
+    only). A district user's feature layers, which the city-wide pyramid cannot split, read every point of
+    the bounding box instead."""
     frames, total = [], 0
     bbox = area.bounds
     shapely.prepare(area)
     for layer_id in layer_ids:
         layer = catalog.get(layer_id)
         if layer.source == "table":
-            t, spec = _table(layer), layer.table
-            ids = _inside(select(t.c[spec.id].label("id"), t.c[spec.lon].label("lon"), t.c[spec.lat].label("lat"))
-                          .where(t.c[spec.lon].between(bbox[0], bbox[2]), t.c[spec.lat].between(bbox[1], bbox[3]),
-                                 *([_scope_clause(t, spec, scope)] if scope else [])), area, layer)
-            total += len(ids)
-            rows = read_df(_table_select(layer, scope, bbox).where(t.c[spec.id].in_(ids[:limit - _count(frames)])))
+            src, t, parent = _source(layer)
+            spec = layer.table
+            points = (select(t.c[spec.id].label("id"), t.c[spec.lon].label("lon"), t.c[spec.lat].label("lat"))
+                      .select_from(src if scope else t)
+                      .where(*([_scope_clause(layer, t, parent, scope)] if scope else [])))
+            found, ids = _count_inside(points, t.c[spec.lon], t.c[spec.lat], _rollup_cells(layer, bbox, scope),
+                                       area, layer, limit - _count(frames))
+            total += found
+            rows = read_df(_table_select(layer, scope, bbox).where(t.c[spec.id].in_(ids)).order_by(t.c[spec.id]))
             frames.append(pd.DataFrame([_record(layer, _table_props(r, layer), r) for r in rows.itertuples()]))
         elif layer.source == "feature" and layer.kind == "point":
-            live = (Feature.layer == layer_id) & Feature.deleted.is_(False)
-            ids = _inside(select(Feature.id, Feature.lon, Feature.lat).where(
-                live, Feature.lon.between(bbox[0], bbox[2]), Feature.lat.between(bbox[1], bbox[3]),
-                *([Feature.district_code == scope] if scope else [])), area, layer)
-            total += len(ids)
-            rows = read_df(select(Feature).where(Feature.id.in_(ids[:limit - _count(frames)])).order_by(Feature.id))
+            points = select(Feature.id, Feature.lon, Feature.lat).where(
+                Feature.layer == layer_id, Feature.deleted.is_(False),
+                *([Feature.district_code == scope] if scope else []))
+            cells = None if scope else _grid_cells(layer_id, bbox)  # the pyramid is city-wide
+            found, ids = _count_inside(points, Feature.lon, Feature.lat, cells, area, layer, limit - _count(frames))
+            total += found
+            rows = read_df(select(Feature).where(Feature.id.in_(ids)).order_by(Feature.id))
             frames.append(pd.DataFrame([_record(layer, _props(r, layer), r) for r in rows.itertuples()]))
         elif layer.source == "feature":
             rows = read_df(_in_bbox(_live(layer_id, scope), _pad(bbox, 0.03)))
@@ -317,6 +397,77 @@ def within(layer_ids: list[str], area, *, scope: str | None = None, limit: int =
     columns = ["layer", "id", "name", "district", "street", "lon", "lat", "attributes"]
     frames = [f for f in frames if not f.empty]
     return total, (pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns))
+
+
+def _finest(bbox: BBox) -> tuple[float, tuple[int, int, int, int]]:
+    size = cell_size(GRID_LEVELS - 1)
+    return size, _snap(bbox, size)
+
+
+def _grid_cells(layer_id: str, bbox: BBox) -> pd.DataFrame:
+    """The finest pyramid cells (``cx``, ``cy``, ``count``) of a feature layer touching ``bbox``."""
+    _, (x0, y0, x1, y1) = _finest(bbox)
+    return read_df(select(PointGrid.cx, PointGrid.cy, PointGrid.count).where(
+        PointGrid.layer == layer_id, PointGrid.level == GRID_LEVELS - 1,
+        PointGrid.cx.between(x0, x1), PointGrid.cy.between(y0, y1)))
+
+
+def _rollup_cells(layer: Layer, bbox: BBox, scope: str | None) -> pd.DataFrame:
+    """The finest rollup cells (``cx``, ``cy``, ``count``) of a table layer touching ``bbox``."""
+    rollup = _rollup(layer.id, data_version(layer.table.dataset))
+    _, (x0, y0, x1, y1) = _finest(bbox)
+    keep = rollup["cx"].between(x0, x1) & rollup["cy"].between(y0, y1)
+    if scope:
+        keep &= rollup["district_code"] == scope
+    return rollup.loc[keep].groupby(["cx", "cy"], as_index=False)["count"].sum()
+
+
+def _count_inside(points, lon, lat, cells: pd.DataFrame | None, area, layer: Layer, limit: int) -> tuple[int, list]:
+    """How many of ``points`` (a select of id, lon, lat) lie inside ``area``, and the ids of up to ``limit`` of
+    them, in id order. With ``cells``, whole cells inside count unread and only the edge cells' points, and
+    those of just enough inner cells for the list, are read; without, every point of the bounding box is."""
+    if cells is None:
+        ids = _inside(points.where(lon.between(area.bounds[0], area.bounds[2]),
+                                   lat.between(area.bounds[1], area.bounds[3])), area, layer)
+        return len(ids), ids[:max(limit, 0)]
+    size = cell_size(GRID_LEVELS - 1)
+    x, y = cells["cx"].to_numpy(), cells["cy"].to_numpy()
+    boxes = shapely.box(x * size, y * size, (x + 1) * size, (y + 1) * size)
+    inner_mask = shapely.contains_properly(area, boxes)
+    inner = cells.loc[inner_mask].sort_values(["cx", "cy"])
+    edge = _points_of(points, lon, lat, cells.loc[~inner_mask & shapely.intersects(area, boxes)], size)
+    edge = edge.loc[shapely.contains_xy(area, edge["lon"].to_numpy(dtype=float), edge["lat"].to_numpy(dtype=float))]
+    listed = inner.loc[inner["count"].cumsum().shift(fill_value=0) < max(limit, 0)]
+    ids = sorted(edge["id"].tolist() + _points_of(points, lon, lat, listed, size)["id"].tolist())
+    return int(inner["count"].sum()) + len(edge), ids[:max(limit, 0)]
+
+
+EDGE_RANGES = 200  # lon/lat boxes per query when reading the points of some cells
+
+
+def _cell_ranges(cells: pd.DataFrame, size: float, lon, lat) -> list:
+    """Cells as lon/lat boxes, one per run of neighbouring cells in a column: narrow in longitude, which the
+    (layer,) lon, lat indexes find quickly."""
+    x, y = cells["cx"].to_numpy(), cells["cy"].to_numpy()
+    order = np.lexsort((y, x))
+    x, y = x[order], y[order]
+    start = np.r_[True, (x[1:] != x[:-1]) | (y[1:] != y[:-1] + 1)]
+    first = np.flatnonzero(start)
+    last = np.r_[first[1:] - 1, len(x) - 1]
+    return [and_(lon.between(cx * size, (cx + 1) * size), lat.between(a * size, (b + 1) * size))
+            for cx, a, b in zip(x[first].tolist(), y[first].tolist(), y[last].tolist())]
+
+
+def _points_of(points, lon, lat, cells: pd.DataFrame, size: float) -> pd.DataFrame:
+    """The points (id, lon, lat) that fall in ``cells`` (by the grid's own floor rule)."""
+    if cells.empty:
+        return pd.DataFrame(columns=["id", "lon", "lat"])
+    ranges = _cell_ranges(cells, size, lon, lat)
+    frames = [read_df(points.where(or_(*ranges[i:i + EDGE_RANGES]))) for i in range(0, len(ranges), EDGE_RANGES)]
+    rows = pd.concat(frames, ignore_index=True).drop_duplicates("id")
+    cell = pd.MultiIndex.from_arrays([np.floor(rows["lon"].to_numpy(dtype=float) / size).astype("int64"),
+                                      np.floor(rows["lat"].to_numpy(dtype=float) / size).astype("int64")])
+    return rows.loc[cell.isin(pd.MultiIndex.from_arrays([cells["cx"].to_numpy(), cells["cy"].to_numpy()]))]
 
 
 def _count(frames: list[pd.DataFrame]) -> int:

@@ -14,7 +14,7 @@ from components.board import ranked_list
 from components.cards import chart_card, kpi_card, panel
 from components.grid import data_grid
 from layers.basemap import base_map
-from layers.choropleth import choropleth_layer, with_values
+from layers.choropleth import choropleth_layer, choropleth_outputs, choropleth_view
 from layers.tree_clusters import tree_cluster_layer
 from pages.cockpit import carbon_board as board
 from queries import carbon_sink as q
@@ -28,7 +28,7 @@ dash.register_page(__name__, path="/cockpit/carbon/storage", name="园林碳汇 
 P = "carbon-storage-"
 I = board.ids(P)
 MAP, DENSITY, CLUSTERS, AREA_CHART, SPECIES_CHART, TREND_CHART, ROADS, GRID = (
-    P + k for k in ("map", "density", "clusters", "by-area", "by-species", "trend", "roads", "grid"))
+    P + k for k in ("map", "density-layer", "clusters", "by-area", "by-species", "trend", "roads", "grid"))
 K_TREES, K_CARBON, K_CO2, K_DBH, K_PER_TREE = (P + k for k in ("k-trees", "k-carbon", "k-co2", "k-dbh", "k-per-tree"))
 EXPORTS = {"area": "分区街镇碳储量", "species": "树种碳储量", "roads": "道路碳储量", "trend": "历轮趋势"}
 GRID_COLUMNS = [
@@ -48,7 +48,7 @@ def layout(**_query):
         kpi_card("单株碳储量", K_PER_TREE, unit="kg"),
     ], body=[
         html.Div(className="grid-2", children=[
-            panel("树木分布（聚合点）与密度（点击区下钻）", base_map([html.Div(id=DENSITY), html.Div(id=CLUSTERS)],
+            panel("树木分布（聚合点）与密度（点击区下钻）", base_map([choropleth_layer(layer_id=DENSITY), html.Div(id=CLUSTERS)],
                                                           map_id=MAP, height="520px")),
             chart_card("碳储量分布", AREA_CHART, height=520),
         ]),
@@ -63,7 +63,7 @@ def layout(**_query):
     ])
 
 
-board.register_drill(P, DENSITY + "-layer")
+board.register_drill(P, DENSITY)
 board.register_export(P, "storage", EXPORTS, lambda target, r, s, d: export_frame(target, r, s, d))
 
 
@@ -78,22 +78,22 @@ def kpis(round_no, site, district, _tick):
             board.num(s["avg_dbh_cm"], 1), board.num(s["carbon_per_tree_kg"], 1), crumb, as_of)
 
 
-@callback(Output(DENSITY, "children"), *board.filter_inputs(P))
+@callback(*choropleth_outputs(DENSITY), *board.filter_inputs(P))
 def draw_density(round_no, site, district, _tick):
-    """Trees per km² of the districts, or of the chosen district's (approximate) street cells."""
+    """Trees per km² of the districts, or of the chosen district's (approximate) street cells (restyled
+    through hideout; the boundaries come once by URL)."""
     round_no, district, _crumb, _asof = board.context(round_no, district)
     if district:
         streets = q.by_street(district, round_no, site, scope=district_scope())
         values = dict(zip(streets.street_code, streets.density_per_km2.round(1)))
-        cells = reference.street_features(district)
-        tips = {c["properties"]["code"]: f"{c['properties']['name']}：{board.num(values.get(c['properties']['code']))} 株/km²"
-                for c in cells}
-        return choropleth_layer(with_values(cells, values, tips), layer_id=DENSITY + "-layer", approximate=True)
+        names = reference.streets(district).set_index("code")["name"]
+        tips = {code: f"{name}：{board.num(values.get(code))} 株/km²" for code, name in names.items()}
+        return choropleth_view(values, tips, district=district)
     df = q.district_density(round_no, site, scope=district_scope())
     values = dict(zip(df.district_code, df.density_per_km2.round(1)))
     tips = {r.district_code: f"{r.name}：{board.num(r.density_per_km2)} 株/km²，碳储量 {board.num(r.carbon_t)} 吨"
             for r in df.itertuples()}
-    return choropleth_layer(with_values(reference.district_features(), values, tips), layer_id=DENSITY + "-layer")
+    return choropleth_view(values, tips)
 
 
 @callback(Output(CLUSTERS, "children"), Input(I["round"], "value"), Input(I["site"], "value"),

@@ -15,7 +15,7 @@ from components.cards import chart_card, kpi_card, panel
 from components.export import export_menu, to_download
 from db.hotline12319 import BUSINESS_LINES
 from layers.basemap import base_map
-from layers.choropleth import choropleth_layer, with_values
+from layers.choropleth import choropleth_layer, choropleth_outputs, choropleth_view
 from queries import hotline12319 as q
 from queries import reference
 from security.context import audit_export, can, district_scope
@@ -27,8 +27,7 @@ dash.register_page(__name__, path="/cockpit/12319/distribution", name="12319 诉
 P = "h12319-dist-"
 DISTRICT, PERIOD, LINES, BACK, CRUMB, ASOF, REFRESH = (P + k for k in
                                                        ("district", "period", "lines", "back", "crumb", "asof", "refresh"))
-MAP_LAYER, GEOJSON, LINE_CHART, CATEGORY_CHART, TREND_CHART = (P + k for k in
-                                                               ("layer", "geojson", "by-line", "by-category", "trend"))
+GEOJSON, LINE_CHART, CATEGORY_CHART, TREND_CHART = (P + k for k in ("geojson", "by-line", "by-category", "trend"))
 K_RECEIVED, K_CLOSED, K_ONTIME, K_SATISFIED, K_SUPERVISED, K_OVERDUE = (P + k for k in
                                                                        ("k-received", "k-closed", "k-ontime", "k-sat",
                                                                         "k-sup", "k-overdue"))
@@ -49,7 +48,7 @@ def layout(**_query) -> html.Div:
                  kpi_card("按时办结率", K_ONTIME), kpi_card("满意率", K_SATISFIED),
                  kpi_card("督办件", K_SUPERVISED, unit="件"), kpi_card("超期未办结", K_OVERDUE, unit="件")]),
         html.Div(className="grid-2", children=[
-            panel("诉件分布地图（点击区下钻）", base_map([html.Div(id=MAP_LAYER)], map_id=P + "map", height="520px")),
+            panel("诉件分布地图（点击区下钻）", base_map([choropleth_layer(layer_id=GEOJSON)], map_id=P + "map", height="520px")),
             chart_card("业务条线", LINE_CHART, height=520),
         ]),
         html.Div(className="grid-2-even", children=[
@@ -88,22 +87,22 @@ def kpis(period, lines, district, _tick):
             f"数据截至 {as_of:%Y-%m-%d %H:%M}，{first:%Y年%m月}—{last:%Y年%m月}" if as_of else "暂无数据")
 
 
-@callback(Output(MAP_LAYER, "children"), *FILTERS)
+@callback(*choropleth_outputs(GEOJSON), *FILTERS)
 def draw_map(period, lines, district, _tick):
-    """Districts coloured by tickets received, or the drilled district's (approximate) streets."""
+    """Districts coloured by tickets received, or the drilled district's (approximate) streets: only the
+    values and tooltips travel; the boundaries come once by URL."""
     first, last = q.period_months(period)
     district = _district_filter(district)
     if district:
         streets = q.by_street(district, first, last, lines, scope=district_scope())
         values = dict(zip(streets.street_code, streets.received))
-        cells = reference.street_features(district)
-        tips = {c["properties"]["code"]: f"{c['properties']['name']}：{int(values.get(c['properties']['code'], 0)):,} 件"
-                for c in cells}
-        return choropleth_layer(with_values(cells, values, tips), layer_id=GEOJSON, approximate=True)
+        names = reference.streets(district).set_index("code")["name"]
+        tips = {code: f"{name}：{int(values.get(code, 0)):,} 件" for code, name in names.items()}
+        return choropleth_view(values, tips, district=district)
     df = q.by_district(first, last, lines, scope=district_scope())
     values = dict(zip(df.district_code, df.received))
     tips = {r.district_code: f"{r.name}：{int(r.received):,} 件，满意率 {pct(r.satisfaction_rate)}" for r in df.itertuples()}
-    return choropleth_layer(with_values(reference.district_features(), values, tips), layer_id=GEOJSON)
+    return choropleth_view(values, tips)
 
 
 @callback(Output(LINE_CHART, "figure"), Output(CATEGORY_CHART, "figure"), Output(TREND_CHART, "figure"), *FILTERS)

@@ -13,7 +13,7 @@ from components.export import export_menu
 from components.grid import data_grid
 from components.renovation_board import district_filter_bar, register_export, scope_caption
 from layers.basemap import base_map
-from layers.choropleth import choropleth_layer, with_values
+from layers.choropleth import boundaries_url, choropleth_hideout, choropleth_layer
 from layers.renovation_points import BAND_COLORS, facility_collection, facility_layer
 from queries import reference
 from queries import renovation_waste as q
@@ -57,11 +57,10 @@ def layout(**_query) -> html.Div:
 
 
 def _district_outline():
-    """The districts, unshaded, as the map's base (no online tiles)."""
-    features = reference.district_features()
-    names = {f["properties"]["code"]: f["properties"]["name"] for f in features}
-    return choropleth_layer(with_values(features, {}, names), layer_id=P + "districts",
-                            selected=district_scope())
+    """The districts, unshaded, as the map's base (no online tiles); the boundaries come by URL."""
+    names = reference.districts().set_index("code")["name"].to_dict()
+    return choropleth_layer(layer_id=P + "districts", url=boundaries_url(),
+                            hideout=choropleth_hideout({}, names, selected=district_scope()))
 
 
 @callback(Output(K_COUNT, "children"), Output(K_CAPACITY, "children"), Output(K_RATE, "children"),

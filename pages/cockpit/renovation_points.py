@@ -17,9 +17,8 @@ from components.grid import data_grid
 from components.renovation_board import district_filter_bar, register_export, scope_caption
 from db.renovation_waste import POINT_KINDS
 from layers.basemap import base_map
-from layers.choropleth import choropleth_layer, with_values
+from layers.choropleth import choropleth_layer, choropleth_outputs, choropleth_view
 from layers.renovation_points import point_collection, point_hideout, point_layer
-from queries import reference
 from queries import renovation_waste as q
 from security.context import district_scope
 
@@ -29,7 +28,7 @@ dash.register_page(__name__, path="/cockpit/renovation/points", name="装修垃�
 
 P = "rw-points-"
 DISTRICT, CRUMB, ASOF, REFRESH = (P + k for k in ("district", "crumb", "asof", "refresh"))
-MAP, LAYER, OUTLINE, MAP_NOTE = (P + k for k in ("map", "layer", "outline", "map-note"))
+MAP, LAYER, OUTLINE, MAP_NOTE = (P + k for k in ("map", "layer", "districts", "map-note"))
 BY_DISTRICT, GRID = P + "by-district", P + "grid"
 K_POINTS, K_ACTIVE, K_TRANSFER, K_CAPACITY = (P + k for k in ("k-points", "k-active", "k-transfer", "k-capacity"))
 EXPORTS = {"district": "分区点位统计", "ledger": "收运点台账"}
@@ -56,7 +55,7 @@ def layout(**_query) -> html.Div:
                  kpi_card("街镇中转点", K_TRANSFER, unit="个"), kpi_card("设计容量合计", K_CAPACITY, unit="吨")]),
         html.Div(className="grid-2", children=[
             panel("收运点分布（缩放查看单个点位）",
-                  base_map([html.Div(id=OUTLINE), point_layer(layer_id=LAYER)], map_id=MAP, height="520px"),
+                  base_map([choropleth_layer(layer_id=OUTLINE), point_layer(layer_id=LAYER)], map_id=MAP, height="520px"),
                   html.Div(id=MAP_NOTE, className="caption")),
             chart_card("各区收运点数量（按类型）", BY_DISTRICT, height=520),
         ]),
@@ -80,14 +79,12 @@ def ledger(district, _tick):
             fig)
 
 
-@callback(Output(OUTLINE, "children"), *FILTERS)
+@callback(*choropleth_outputs(OUTLINE), *FILTERS)
 def outline(district, _tick):
-    """The districts as the map's base (no online tiles), shaded by their point count."""
+    """The districts as the map's base (no online tiles), shaded by their point count through hideout."""
     df = q.points_by_district(scope=district_scope())
     tips = {r.district_code: f"{r.name}：{int(r.points):,} 个收运点" for r in df.itertuples()}
-    values = dict(zip(df.district_code, df.points))
-    return choropleth_layer(with_values(reference.district_features(), values, tips), layer_id=P + "districts",
-                            selected=district_scope() or district)
+    return choropleth_view(dict(zip(df.district_code, df.points)), tips, selected=district_scope() or district)
 
 
 @callback(Output(GRID, "rowData"), *FILTERS)

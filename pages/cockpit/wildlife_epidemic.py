@@ -99,7 +99,7 @@ def stations(_tick):
         note = f"，缺报 {r.missing} 天（{r.missing_days}）" if r.missing else ""
         rows.append({"lon": r.lon, "lat": r.lat, "value": 1, "color": color, "tooltip": f"{r.name}{note}"})
     grid = status.assign(last_report=status.last_report.astype(str))
-    return (circle_markers(rows, layer_id=P + "stations", max_radius=8),
+    return (circle_markers(rows, layer_id=P + "station-markers", max_radius=8),
             grid[[c["field"] for c in STATION_COLUMNS]].to_dict("records"))
 
 

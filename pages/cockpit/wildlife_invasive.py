@@ -13,9 +13,8 @@ from components.cards import chart_card, kpi_card, panel
 from components.export import export_menu, to_download
 from components.selectors import selector, selector_bar
 from layers.basemap import base_map
-from layers.choropleth import choropleth_layer, with_values
+from layers.choropleth import choropleth_layer, choropleth_outputs, choropleth_view
 from layers.points import cell_layer
-from queries import reference
 from queries import wildlife as q
 from security.context import audit_export, district_scope
 
@@ -47,7 +46,8 @@ def layout(**_query) -> html.Div:
                  kpi_card("涉及区", K_DISTRICTS, unit="个"), kpi_card("防控处置率", K_CONTROL),
                  kpi_card("防控后面积压减", K_REDUCTION)]),
         html.Div(className="grid-2", children=[
-            panel("发生点位分布（约 2 公里网格汇总）", base_map([html.Div(id=MAP_LAYER)], map_id=P + "map", height="500px")),
+            panel("发生点位分布（约 2 公里网格汇总）", base_map([choropleth_layer(layer_id=P + "districts"),
+                                                                 html.Div(id=MAP_LAYER)], map_id=P + "map", height="500px")),
             chart_card("各区发现点位", DISTRICT_CHART, height=500),
         ]),
         html.Div(className="grid-2-even", children=[
@@ -59,8 +59,8 @@ def layout(**_query) -> html.Div:
 
 
 @callback(Output(K_RECORDS, "children"), Output(K_AREA, "children"), Output(K_DISTRICTS, "children"),
-          Output(K_CONTROL, "children"), Output(K_REDUCTION, "children"), Output(MAP_LAYER, "children"),
-          Output(DISTRICT_CHART, "figure"), Output(ASOF, "children"), *FILTERS)
+          Output(K_CONTROL, "children"), Output(K_REDUCTION, "children"), *choropleth_outputs(P + "districts"),
+          Output(MAP_LAYER, "children"), Output(DISTRICT_CHART, "figure"), Output(ASOF, "children"), *FILTERS)
 def year_view(species, year, _tick):
     """The chosen year: KPIs, districts and the occurrence cells over the district outlines."""
     scope = district_scope()
@@ -69,14 +69,13 @@ def year_view(species, year, _tick):
     records, controlled = by_d.records.sum(), by_d.controlled.sum()
     treated = by_d.controlled_area_m2.sum()
     reduction = 1 - by_d.area_after_m2.sum() / treated if treated else None
-    outline = choropleth_layer(with_values(reference.district_features(), dict(zip(by_d.district_code, by_d.records)),
-                                           {r.district_code: f"{r.name}：{int(r.records)} 处" for r in by_d.itertuples()}),
-                               layer_id=P + "districts")
+    outline = choropleth_view(dict(zip(by_d.district_code, by_d.records)),
+                              {r.district_code: f"{r.name}：{int(r.records)} 处" for r in by_d.itertuples()})
     points = cell_layer(cells.lon, cells.lat, cells.records,
                         [f"{int(r.records)} 处，{r.area_m2 / 1e4:.2f} 公顷" for r in cells.itertuples()],
                         layer_id=P + "cells")
     return (f"{int(records):,}", f"{by_d.area_m2.sum() / 1e4:,.1f}", f"{len(by_d)}",
-            pct(controlled / records if records else None), pct(reduction), [outline, points],
+            pct(controlled / records if records else None), pct(reduction), *outline, points,
             figures.bar(by_d.name, by_d.records, horizontal=True, unit=" 处") if len(by_d) else figures.empty(),
             f"{year} 年调查与防控记录")
 

@@ -5,14 +5,14 @@ Click a district to drill into its (approximate) street cells; the grid and char
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, callback, dcc, html, no_update
 from flask import current_app
 
 from components import figures
 from components.cards import chart_card, kpi_card, panel
 from components.grid import data_grid
 from layers.basemap import base_map
-from layers.choropleth import choropleth_layer, with_values
+from layers.choropleth import choropleth_layer, choropleth_outputs, choropleth_view
 from queries import reference
 from security.context import district_scope
 
@@ -21,7 +21,7 @@ dash.register_page(__name__, path="/gis/divisions", name="行政区划", title="
                    description="16 个区及其街道、镇的边界、面积与名录")
 
 P = "gis-divisions-"
-SELECTED, METRIC, LAYER, GEOJSON, BACK = P + "selected", P + "metric", P + "layer", P + "geojson", P + "back"
+SELECTED, METRIC, GEOJSON, BACK = P + "selected", P + "metric", P + "geojson", P + "back"
 KPI_DISTRICTS, KPI_SUBDISTRICTS, KPI_TOWNS, KPI_AREA = (P + k for k in ("k-d", "k-s", "k-t", "k-a"))
 CHART, GRID, CAPTION = P + "chart", P + "grid", P + "caption"
 METRICS = {"area_km2": ("轮廓面积", "平方公里"), "units": ("街镇数", "个")}
@@ -52,7 +52,7 @@ def layout(**_query) -> html.Div:
                       html.Button("返回全市", id=BACK, className="tool-button", n_clicks=0),
                       html.Span(id=CAPTION, className="caption"),
                   ]),
-                  base_map([html.Div(id=LAYER)], map_id=P + "map", tile_url=settings.tile_url,
+                  base_map([choropleth_layer(layer_id=GEOJSON)], map_id=P + "map", tile_url=settings.tile_url,
                            attribution=settings.tile_attribution)),
             chart_card("各区指标", CHART, height=560),
         ]),
@@ -75,22 +75,19 @@ def pick_district(click: dict | None, trigger: str | None):
     return code if len(code) == 6 else no_update
 
 
-@callback(Output(LAYER, "children"), Output(CAPTION, "children"),
-          Input(METRIC, "value"), Input(SELECTED, "data"))
+@callback(*choropleth_outputs(GEOJSON), Output(CAPTION, "children"), Input(METRIC, "value"), Input(SELECTED, "data"))
 def draw_map(metric, selected):
-    """Districts coloured by the chosen metric, or the selected district's approximate street cells."""
+    """Districts coloured by the chosen metric, or the selected district's approximate street cells (the
+    boundaries come once by URL; only values and tooltips travel)."""
     selected = reference.effective_district(selected, district_scope())
     if selected:
-        cells = reference.street_features(selected)
-        collection = with_values(cells, {}, {c["properties"]["code"]: c["properties"]["name"] for c in cells})
+        names = reference.streets(selected).set_index("code")["name"].to_dict()
         name = reference.districts().set_index("code").at[selected, "name"]
-        return (choropleth_layer(collection, layer_id=GEOJSON, approximate=True),
-                f"{name}：街镇边界为近似示意，非法定界线")
+        return (*choropleth_view({}, names, district=selected), f"{name}：街镇边界为近似示意，非法定界线")
     df = reference.districts().set_index("code")
     label, unit = METRICS[metric]
     tips = {c: f"{r['name']}：{r[metric]:,.0f} {unit}" for c, r in df.iterrows()}
-    collection = with_values(reference.district_features(), df[metric].to_dict(), tips)
-    return choropleth_layer(collection, layer_id=GEOJSON), f"按{label}着色，点击区查看街镇"
+    return (*choropleth_view(df[metric].to_dict(), tips), f"按{label}着色，点击区查看街镇")
 
 
 @callback(Output(KPI_DISTRICTS, "children"), Output(KPI_SUBDISTRICTS, "children"),

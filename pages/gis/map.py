@@ -37,6 +37,7 @@ MAP, LAYERS, LEGEND, INFO, SEARCH, SEARCH_GO, HITS, HIT_STORE, MARKER, DRAW, BUF
     PNG, MEASURE, GOTO, GOTO_CRS, GOTO_GO, GOTO_NOTE = (P + k for k in (
         "map", "layers", "legend", "info", "search", "search-go", "hits", "hit-store", "marker", "draw", "buffer",
         "buffer-go", "result", "result-note", "png", "measure", "goto", "goto-crs", "goto-go", "goto-note"))
+FIXED = P + "fixed"
 LAYER = "gis-layer"
 OPACITY = "gis-opacity"
 EXPORTS = {"result": "查询结果"}
@@ -47,7 +48,8 @@ RESULT_COLUMNS = [{"field": "layer", "headerName": "图层", "maxWidth": 130}, {
                   {"field": "lon", "headerName": "经度", "maxWidth": 110}, {"field": "lat", "headerName": "纬度", "maxWidth": 110}]
 POINT_STYLE = {"variable": "dashExtensions.gis.point"}
 POLYGON_STYLE = {"variable": "dashExtensions.gis.polygon"}
-RESULT_LIMIT = 20000
+RESULT_LIMIT = 2000  # rows listed in the table (the count is always exact)
+CITY_BBOX = "119.0,29.5,123.5,32.5"  # the whole city: the district outlines' fixed view
 
 
 def _layers() -> list[catalog.Layer]:
@@ -56,8 +58,12 @@ def _layers() -> list[catalog.Layer]:
 
 def _geojson(layer: catalog.Layer) -> dl.GeoJSON:
     style = {"pointToLayer": POINT_STYLE} if layer.kind == "point" else {"style": POLYGON_STYLE}
-    return dl.GeoJSON(id={"type": LAYER, "layer": layer.id}, url=None, **style,
-                      hideout={"color": layer.color, "opacity": 1.0, "approximate": layer.approximate})
+    return dl.GeoJSON(id={"type": LAYER, "layer": layer.id}, url=None, **style, hideout=_hideout(layer, 1.0))
+
+
+def _hideout(layer: catalog.Layer, opacity: float) -> dict:
+    """What the layer's style functions read (``layer`` names the ``gis:drawn`` event assets/gis.js fires)."""
+    return {"layer": layer.id, "color": layer.color, "opacity": opacity, "approximate": layer.approximate}
 
 
 def _switcher(layers: list[catalog.Layer]) -> html.Div:
@@ -103,6 +109,7 @@ def layout(**_query) -> html.Div:
                 ]), html.Div(id=GOTO_NOTE, className="gis-message")),
                 panel("图层", _switcher(layers)),
                 panel("图例", html.Div(id=LEGEND)),
+                dcc.Store(id=FIXED, data=fixed_views(layers)),
             ]),
             html.Div(id=P + "box", children=base_map([
                 *[_geojson(layer) for layer in layers],
@@ -138,31 +145,52 @@ def _active(toggles: list) -> list[str]:
     return [v[0] for v in toggles if v]
 
 
-@callback(Output({"type": LAYER, "layer": ALL}, "url"), Output({"type": LAYER, "layer": ALL}, "hideout"),
-          Output(LEGEND, "children"),
+# Each switched-on layer's URL for the current view, made in the browser (a pan or zoom costs no server round
+# trip before the layers' own requests). Layers that ignore the view (the district outlines) keep one URL, so a
+# move does not refetch them.
+clientside_callback(
+    """function (toggles, bounds, zoom, ids, fixed) {
+        const z = zoom || 10;
+        let w = 120.8, s = 30.6, e = 122.2, n = 31.9;
+        if (bounds) { s = bounds[0][0]; w = bounds[0][1]; n = bounds[1][0]; e = bounds[1][1]; }
+        const view = "bbox=" + encodeURIComponent([w, s, e, n].map(v => v.toFixed(5)).join(",")) + "&zoom=" + Math.floor(z);
+        const on = new Set(toggles.filter(v => v && v.length).map(v => v[0]));
+        return ids.map(function (id) {
+            if (!on.has(id.layer)) { return null; }
+            const f = fixed[id.layer];
+            return "/map-data/layers/" + id.layer + "/features?" + (f && z >= f.min_zoom ? f.query : view);
+        });
+    }""",
+    Output({"type": LAYER, "layer": ALL}, "url"), Input({"type": "gis-toggle", "layer": ALL}, "value"),
+    Input(MAP, "bounds"), Input(MAP, "zoom"), State({"type": LAYER, "layer": ALL}, "id"), State(FIXED, "data"))
+
+
+def fixed_views(layers: list[catalog.Layer]) -> dict:
+    """The one query of each layer whose features do not depend on the view, with the zoom it starts at."""
+    return {layer.id: {"min_zoom": layer.min_zoom, "query": urlencode({"bbox": CITY_BBOX, "zoom": layer.min_zoom})}
+            for layer in layers if layer.source == "boundary:district"}
+
+
+@callback(Output({"type": LAYER, "layer": ALL}, "hideout"), Output(LEGEND, "children"),
           Input({"type": "gis-toggle", "layer": ALL}, "value"), Input({"type": OPACITY, "layer": ALL}, "value"),
-          Input(MAP, "bounds"), Input(MAP, "zoom"), State({"type": LAYER, "layer": ALL}, "id"))
-def load_layers(toggles, opacities, bounds, zoom, ids):
-    """Each switched-on layer's URL for the current view; opacity through hideout; the legend."""
+          Input(MAP, "zoom"), State({"type": LAYER, "layer": ALL}, "id"))
+def style_layers(toggles, opacities, zoom, ids):
+    """Opacity through hideout (changed only when an opacity does: a new hideout restyles every feature) and
+    the legend of the switched-on layers."""
     active = set(_active(toggles))
     zoom = zoom or 10
-    if bounds:
-        (s, w), (n, e) = bounds
-    else:
-        w, s, e, n = 120.8, 30.6, 122.2, 31.9
-    bbox = f"{w:.5f},{s:.5f},{e:.5f},{n:.5f}"
-    urls, hideouts, legend = [], [], []
+    trigger = ctx.triggered_id
+    restyle = trigger is None or (isinstance(trigger, dict) and trigger.get("type") == OPACITY)
+    hideouts, legend = [], []
     for i, opacity in zip(ids, opacities):
         layer = catalog.get(i["layer"])
-        on = layer.id in active
-        urls.append(f"/map-data/layers/{layer.id}/features?{urlencode({'bbox': bbox, 'zoom': int(zoom)})}" if on else None)
-        hideouts.append({"color": layer.color, "opacity": opacity or 1, "approximate": layer.approximate})
-        if on:
+        hideouts.append(_hideout(layer, opacity or 1) if restyle else no_update)
+        if layer.id in active:
             note = f"（{layer.min_zoom} 级以上显示）" if zoom < layer.min_zoom else ""
             legend.append(html.Div(className="gis-legend-item", children=[
                 html.Span(className="gis-swatch", style={"background": layer.color}),
                 html.B(layer.name), html.Span(f" {layer.legend}{note}")]))
-    return urls, hideouts, legend or html.Div("未选择图层", className="caption")
+    return hideouts, legend or html.Div("未选择图层", className="caption")
 
 
 @callback(Output(INFO, "children"), Input(MAP, "clickData"), Input({"type": LAYER, "layer": ALL}, "clickData"),
@@ -277,7 +305,7 @@ def _query_area(drawn: dict | None, buffer_metres: float | None):
           State({"type": "gis-toggle", "layer": ALL}, "value"), prevent_initial_call=True)
 def query_drawn(drawn, _buffer, metres, toggles):
     """Features of the switched-on layers inside the last drawn shape (or its buffer)."""
-    layers = [x for x in _active(toggles) if catalog.get(x).source == "feature"]
+    layers = [x for x in _active(toggles) if catalog.get(x).source in ("feature", "table")]
     try:
         area = _query_area(drawn, metres if ctx.triggered_id == BUFFER_GO else None)
     except ValueError as exc:
@@ -286,11 +314,13 @@ def query_drawn(drawn, _buffer, metres, toggles):
         return no_update, str(exc), "gis-message error"
     if not layers:
         return [], "请先在左侧打开要查询的图层（门责区、车辆清洗站等）", "gis-message error"
-    rows = q.within(layers, area, scope=district_scope(), limit=RESULT_LIMIT)
-
-    note = f"范围面积 {area_m2(area) / 10_000:,.2f} 公顷，查得 {len(rows):,} 个要素"
-    if len(rows) >= RESULT_LIMIT:
-        note += f"（仅列前 {RESULT_LIMIT:,} 个，请缩小范围）"
+    try:
+        total, rows = q.within(layers, area, scope=district_scope(), limit=RESULT_LIMIT)
+    except q.AreaTooLarge as exc:
+        return [], str(exc), "gis-message error"
+    note = f"范围面积 {area_m2(area) / 10_000:,.2f} 公顷，查得 {total:,} 个要素"
+    if total > len(rows):
+        note += f"（仅列前 {len(rows):,} 个，请缩小范围）"
     return rows.to_dict("records"), note, "gis-message ok"
 
 

@@ -74,3 +74,8 @@ def test_epidemic_missing_flagged(live_server, browser):
     markers = browser.find_elements(By.CSS_SELECTOR, "#wl-epi-map path.leaflet-interactive")
     assert len(markers) >= 19  # every station, the silent one flagged orange
     assert any(m.get_attribute("stroke") == "#f0a030" for m in markers)
+    # the report grid has a row per station (its id was once shared with the marker layer: no rows then)
+    grid = browser.find_element(By.CSS_SELECTOR, "#wl-epi-stations .ag-root")
+    assert int(grid.get_attribute("aria-rowcount")) - 1 == len(markers)  # one row per station (header excluded)
+    assert browser.find_elements(By.CSS_SELECTOR, "#wl-epi-stations .ag-center-cols-container .ag-row")
+    assert any(_int(c.text) > 0 for c in browser.find_elements(By.CSS_SELECTOR, "#wl-epi-stations .ag-row [col-id='missing']"))

@@ -23,12 +23,18 @@ def test_fill_panels_city_and_district(app, divisions):
 
 
 def test_map_switches_to_approximate_streets(app, divisions):
+    """Only the boundary URL and the hideout travel: values and tooltips by code, never the polygons."""
     with app.server.app_context():
-        layer, caption = divisions.draw_map("area_km2", None)
-        assert len(layer.data["features"]) == 16 and "点击" in caption
-        layer, caption = divisions.draw_map("area_km2", "310101")
-        assert layer.hideout["approximate"] is True and "近似" in caption
-        assert all(f["properties"]["code"].startswith("310101") for f in layer.data["features"])
+        url, hideout, zoom, caption = divisions.draw_map("area_km2", None)
+        assert url.startswith("/map-data/boundaries/districts?v=") and zoom is False and "点击" in caption
+        assert len(hideout["values"]) == 16 and hideout["approximate"] is False
+        assert hideout["tooltips"]["310101"].startswith("黄浦区：")
+        ranked = sorted(hideout["values"], key=hideout["values"].get, reverse=True)
+        assert set(ranked[:2]) == {"310115", "310151"}  # 浦东新区 and 崇明区 have the largest outlines
+        url, hideout, zoom, caption = divisions.draw_map("area_km2", "310101")
+        assert url.startswith("/map-data/boundaries/streets/310101?v=") and zoom is True
+        assert hideout["approximate"] is True and "近似" in caption
+        assert hideout["tooltips"] and all(code.startswith("310101") for code in hideout["tooltips"])
 
 
 def test_pick_district_only_accepts_district_codes(divisions):

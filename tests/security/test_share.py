@@ -72,11 +72,11 @@ def test_scope_limits_lines_on_the_server(app, client_as):
     visitor = app.server.test_client()
     visitor.get(url)
     body = {"output": "..h12319-share-k-received.children...h12319-share-k-ontime.children...h12319-share-k-sat.children"
-                      "...h12319-share-layer.children...h12319-share-lines.figure...h12319-share-sat.figure"
+                      "...h12319-share-geojson.hideout...h12319-share-lines.figure...h12319-share-sat.figure"
                       "...h12319-share-scope.children...h12319-share-asof.children..",
             "outputs": [{"id": i, "property": p} for i, p in [
                 ("h12319-share-k-received", "children"), ("h12319-share-k-ontime", "children"),
-                ("h12319-share-k-sat", "children"), ("h12319-share-layer", "children"),
+                ("h12319-share-k-sat", "children"), ("h12319-share-geojson", "hideout"),
                 ("h12319-share-lines", "figure"), ("h12319-share-sat", "figure"),
                 ("h12319-share-scope", "children"), ("h12319-share-asof", "children")]],
             "inputs": [{"id": "h12319-share-period", "property": "value", "value": "36m"},
@@ -87,6 +87,8 @@ def test_scope_limits_lines_on_the_server(app, client_as):
     response = r.get_json()["response"]
     assert "燃气供应" in response["h12319-share-scope"]["children"]
     assert set(response["h12319-share-lines"]["figure"]["data"][0]["y"]) <= {"燃气供应"}
+    hideout = response["h12319-share-geojson"]["hideout"]  # the map is restyled: values by district, no polygons
+    assert sum(v or 0 for v in hideout["values"].values()) == int(response["h12319-share-k-received"]["children"].replace(",", ""))
 
 
 def test_only_exporters_make_links(client_as):
