@@ -27,6 +27,9 @@ class LvRongDash(dash.Dash):
 def create_app(config: dict | None = None) -> dash.Dash:
     """Build the Flask server and the Dash app on it; ``config`` overrides settings (tests)."""
     from admin import auth as auth_views, civilized as civilized_views, share as share_views, system as system_views
+    from admin import verify as verify_views
+    from admin import apply as apply_views, approvals as approvals_views
+    from integrations import stub as integration_stub
     from api import auth as api_auth, health, v1
     from extensions import cache, cache_config
     from layers import routes as map_data
@@ -40,7 +43,8 @@ def create_app(config: dict | None = None) -> dash.Dash:
     keys.configure(keys.load_or_create(settings.instance_path))
     cache.init_app(server)
     for blueprint in (health.bp, auth_views.bp, system_views.bp, share_views.bp, api_auth.bp, v1.bp, map_data.bp,
-                      map_data.media_bp, map_data.tiles_bp, civilized_views.bp):
+                      map_data.media_bp, map_data.tiles_bp, civilized_views.bp, verify_views.bp, integration_stub.bp,
+                      apply_views.bp, approvals_views.bp):
         server.register_blueprint(blueprint)
     server.cli.add_command(audit_cli)
     server.cli.add_command(manifest.manifest_cli)

@@ -48,7 +48,7 @@ def append(session: Session, *, username: str, source_ip: str, action: str, obje
         session.add(AuditHead(id=1, seq=1, hash=GENESIS, anchor_seq=0, anchor_hash=GENESIS))
         session.flush()
     head = session.get(AuditHead, 1, populate_existing=True)
-    at = now or datetime.now(timezone.utc)
+    at = _utc(now) if now else datetime.now(timezone.utc)  # stored as UTC: SQLite keeps no offset
     text = json.dumps(detail or {}, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
     # Fields are cut to their column sizes here (PostgreSQL refuses longer values; SQLite would keep them).
     record = AuditLog(seq=head.seq, at=at, username=(username or "-")[:64], source_ip=(source_ip or "-")[:64],

@@ -22,7 +22,8 @@ from security.accounts import Policy, password_expired
 login_manager = LoginManager()
 
 PUBLIC_PREFIXES = ("/login", "/healthz", "/readyz", "/static/", "/_dash-component-suites/", "/assets/",
-                   "/_favicon.ico", "/favicon.ico", "/api/v1/auth/", "/api/v1/verify", "/verify/")
+                   "/_favicon.ico", "/favicon.ico", "/api/v1/auth/", "/api/v1/verify", "/verify/",
+                   "/stub/")  # /stub/: local stand-ins of other systems, 404 in production
 PASSWORD_PATHS = ("/account/password", "/logout")
 
 

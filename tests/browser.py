@@ -63,6 +63,16 @@ def open_page(driver, url: str, timeout: float = 30.0) -> list[str]:
     return console_errors(driver)
 
 
+def open_server_page(driver, url: str, timeout: float = 15.0) -> list[str]:
+    """Load a server-rendered (non-Dash) page, wait until it has loaded, return its console errors."""
+    console_errors(driver)
+    driver.get(url)
+    deadline = time.monotonic() + timeout
+    while driver.execute_script("return document.readyState") != "complete" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return console_errors(driver)
+
+
 def sign_in(driver, base: str, username: str, password: str) -> None:
     """Sign in through the real form: the page's JavaScript SM2-encrypts the password."""
     from selenium.webdriver.common.by import By

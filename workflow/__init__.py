@@ -31,11 +31,13 @@ class TransitionRefused(Exception):
 
 @dataclass(frozen=True)
 class Actor:
-    """Who asks for a move: user name, permissions held, and source address (for the audit record)."""
+    """Who asks for a move: user name, permissions held, source address (for the audit record) and, for
+    district-scoped roles, the district they act for."""
 
     username: str
     permissions: frozenset[str]
     source_ip: str = "-"
+    district_code: str | None = None
 
 
 Guard = Callable[[Session, Any], "str | None"]  # returns the Chinese reason to refuse, or None

@@ -12,6 +12,8 @@ DEMO_NAMES = {
     "approver_city": "陈审批", "approver_district": "刘审批（徐汇）", "unit_user": "周申报",
     "civilized_admin": "钱文明办", "consult_department": "冯征询",
     "association_reviewer": "吴协会", "applicant": "郑申请", "integration_client": "接口账号",
+    "approval_leader": "沈处长", "forestry_fee_officer": "林核定", "tax_officer": "税确认", "ad_agent": "广代理",
+    "district_supervisor": "区监管（徐汇）",
     "system_admin": "系统管理员", "security_admin": "安全管理员", "auditor": "安全审计员",
 }
 

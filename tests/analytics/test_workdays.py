@@ -5,7 +5,6 @@ import datetime as dt
 
 import pytest
 
-from analytics import workdays
 from analytics.workdays import (CalendarUnknown, add_working_days, holiday_name, is_working_day, last_known_date,
                                 last_known_year)
 
@@ -55,22 +54,3 @@ def test_refuses_to_guess_past_known_years():
         add_working_days(dt.datetime(last, 12, 30, 9), 15)  # the count runs into the unknown year
     with pytest.raises(CalendarUnknown):
         is_working_day(dt.date(1999, 6, 1))
-
-
-def test_later_notices_extend_the_calendar(monkeypatch):
-    """A notice added as data makes its year known; its weekdays work unless listed as holidays."""
-    year = last_known_year() + 1
-    monkeypatch.setattr(workdays, "EXTRA_HOLIDAYS", {f"{year}-01-01": "New Year's Day"})
-    monkeypatch.setattr(workdays, "EXTRA_WORKDAYS", {f"{year}-01-09": "New Year's Day"})
-    workdays.clear_cache()
-    try:
-        assert last_known_year() == year
-        jan1 = dt.date(year, 1, 1)
-        assert not is_working_day(jan1) and holiday_name(jan1) == "New Year's Day"
-        assert is_working_day(dt.date(year, 1, 9))  # the listed adjusted working day, whatever its weekday
-        monday = next(dt.date(year, 2, d) for d in range(1, 8) if dt.date(year, 2, d).weekday() == 0)
-        assert is_working_day(monday) and not is_working_day(monday + dt.timedelta(days=5))
-    finally:
-        monkeypatch.undo()
-        workdays.clear_cache()
-    assert last_known_year() == year - 1

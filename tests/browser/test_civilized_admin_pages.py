@@ -3,8 +3,6 @@ on it, with the demo data: the page renders its content, and neither the console
 server reports an error."""
 from __future__ import annotations
 
-import time
-
 import pytest
 from selenium.webdriver.common.by import By
 from sqlalchemy import select
@@ -12,20 +10,10 @@ from sqlalchemy import select
 from datagen.domains.security import DEMO_PASSWORD
 from db import db
 from db.civilized import Application, Association, Consultation, Cycle, Decision, Department, Unit
-from tests.browser import console_errors, sign_in
+from tests.browser import open_server_page, sign_in
 
 pytestmark = pytest.mark.browser
 BASE = "/admin/civilized"
-
-
-def _open(browser, url: str) -> list[str]:
-    """Load a server-rendered page, wait for it to finish loading, return its console errors."""
-    console_errors(browser)
-    browser.get(url)
-    deadline = time.monotonic() + 15
-    while browser.execute_script("return document.readyState") != "complete" and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return console_errors(browser)
 
 
 def _sample_ids() -> dict[str, int]:
@@ -86,7 +74,7 @@ def test_every_admin_page_renders_in_chromium(app, live_server, browser):
             sign_in(browser, live_server, account, DEMO_PASSWORD)
             current = account
         path = BASE + template.format(**ids)
-        errors = _open(browser, f"{live_server}{path}")
+        errors = open_server_page(browser, f"{live_server}{path}")
         body = browser.find_element(By.TAG_NAME, "body").text
         if errors:
             failures[f"{account} {path}"] = errors

@@ -142,3 +142,18 @@ def test_long_fields_are_cut_to_column_size(app):
         rec = audit.append(s, username="u" * 100, source_ip="-", action="callback", object_id="x" * 500)
     assert len(rec.object_id) == 128 and len(rec.username) == 64
     assert audit.verify_current().ok
+
+
+def test_a_time_with_an_offset_is_stored_as_utc_and_verifies(app):
+    """Engines pass their own clock (e.g. Shanghai time); SQLite keeps no offset, so the record stores UTC."""
+    from db import db
+
+    shanghai = timezone(timedelta(hours=8))
+    with db.session() as s:
+        rec = audit.append(s, username="clock", source_ip="-", action="test.clock",
+                           now=datetime(2026, 3, 2, 9, 0, tzinfo=shanghai))
+        seq = rec.seq
+    with db.session() as s:
+        stored = s.scalar(select(AuditLog.at).where(AuditLog.seq == seq))
+    assert audit._utc(stored) == datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)
+    assert audit.verify_current().ok
