@@ -25,7 +25,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from admin.approvals import (DOC_KINDS, OUTCOMES, actor, case_documents, case_timeline, district_names,
-                             send_stored, step_label, today, verify_url)
+                             step_label, today, verify_url)
+from admin.forms import post_ok, send_stored
 from db import db
 from db.approvals import CERTIFICATE_STATUSES, CHANNELS, Case, CaseMaterial, Certificate, Document, FeeAssessment
 from db.reference import District
@@ -46,12 +47,6 @@ _MOBILE_UA = re.compile(r"Mobile|Android|iPhone|iPod|HarmonyOS|MicroMessenger", 
 
 
 # ------------------------------------------------------------------------------------------ helpers
-def _post_ok() -> None:
-    """CSRF check of a plain form."""
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-
-
 def channel() -> str:
     """``mobile`` when the client is phone-sized (hidden field set by apply.js) or a mobile browser."""
     if request.form.get("channel") == "mobile" or _MOBILE_UA.search(request.headers.get("User-Agent", "")):
@@ -283,7 +278,7 @@ def edit(case_id: int):
         fields = it.fields(case.situation_code)
         if request.method == "GET":
             return _form_page(s, case, json.loads(case.form or "{}"), {})
-        _post_ok()
+        post_ok()
         action = request.form.get("action", "save")
         values = _parse(fields)
         errors = {f.code: err for f in fields if values.get(f.code) and (err := field_error(f, values[f.code]))}
@@ -316,7 +311,7 @@ def edit(case_id: int):
 @require(APPLY)
 def upload(case_id: int):
     """Upload one file for one material (type checked by content, size limited; Chinese refusal)."""
-    _post_ok()
+    post_ok()
     storage = request.files.get("file")
     code = request.form.get("code", "")
     with db.session() as s:
@@ -338,7 +333,7 @@ def upload(case_id: int):
 @require(APPLY)
 def remove(material_id: int):
     """Remove one uploaded file from a draft."""
-    _post_ok()
+    post_ok()
     with db.session() as s:
         row = s.get(CaseMaterial, material_id) or abort(404)
         case = _own_case(s, row.case_id)
@@ -415,7 +410,7 @@ def _warning(case: Case) -> bool:
 @require(APPLY)
 def withdraw(case_id: int):
     """Withdraw one's own application."""
-    _post_ok()
+    post_ok()
     try:
         with db.session() as s:
             _own_case(s, case_id)

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -25,6 +24,7 @@ from wtforms import FloatField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from admin.forms import form_errors, post_ok, send_stored
 from analytics.workdays import CalendarUnknown
 from db import db
 from db.approvals import (CERTIFICATE_STATUSES, CHANNELS, LEVELS, RECORD_KINDS, SITE_STATUSES, SUPERVISION_STATES,
@@ -32,7 +32,6 @@ from db.approvals import (CERTIFICATE_STATUSES, CHANNELS, LEVELS, RECORD_KINDS, 
                           SupervisionRecord, SupervisionTask)
 from db.reference import District
 from security.rbac import ROLES
-from security.sm import sm3
 from security.web import client_ip, require
 from workflow import Actor, TransitionRefused, history
 from workflow import approvals as ap
@@ -76,16 +75,6 @@ def warning_of(case: Case) -> bool:
         return False
 
 
-def send_stored(rel: str | None, download_name: str, digest: str | None = None):
-    """Send a file stored under the instance folder (410 when gone or, with ``digest``, altered)."""
-    if not rel:
-        abort(404)
-    path = Path(current_app.instance_path) / rel
-    if not path.exists() or (digest is not None and sm3(path.read_bytes()).hex() != digest):
-        abort(410)
-    return send_file(path, download_name=download_name, as_attachment=True)
-
-
 def verify_url(kind: str, ref: str) -> str:
     """The public verify page of a signed record."""
     return f"/verify/{kind}/{ref}"
@@ -111,15 +100,6 @@ def case_timeline(s: Session, case: Case) -> tuple[list[CaseStep], list]:
 def case_documents(s: Session, case: Case) -> list[Document]:
     """The case's documents (drafts included), decision first."""
     return list(s.scalars(select(Document).where(Document.case_id == case.id).order_by(Document.id)))
-
-
-def _post_ok() -> None:
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-
-
-def _errors(form: FlaskForm) -> list[str]:
-    return [e for errs in form.errors.values() for e in errs]
 
 
 def _visible(s: Session, case_id: int) -> Case:
@@ -239,7 +219,7 @@ def _refused(s: Session, case_id: int, message: str, **forms):
 @require(STAFF)
 def act(case_id: int):
     """One move on the current step (comment required where the engine requires it)."""
-    _post_ok()
+    post_ok()
     action = request.form.get("action", "")
     comment = (request.form.get("comment") or "").strip() or None
     version = request.form.get("version", type=int)
@@ -263,7 +243,7 @@ def fee(case_id: int):
     with db.session() as s:
         _visible(s, case_id)
         if not form.validate_on_submit():
-            return _refused(s, case_id, "；".join(_errors(form)) or "请求无效", fee_form=form)
+            return _refused(s, case_id, "；".join(form_errors(form)) or "请求无效", fee_form=form)
         try:
             with s.begin_nested():
                 row = ap.assess_fee(s, actor(), case_id, rate=form.rate.data, comment=form.comment.data or None)
@@ -282,7 +262,7 @@ def payment(case_id: int):
     with db.session() as s:
         _visible(s, case_id)
         if not form.validate_on_submit():
-            return _refused(s, case_id, "；".join(_errors(form)) or "请求无效", payment_form=form)
+            return _refused(s, case_id, "；".join(form_errors(form)) or "请求无效", payment_form=form)
         try:
             with s.begin_nested():
                 ap.confirm_payment(s, actor(), case_id, tax_reference=form.tax_reference.data)
@@ -313,7 +293,7 @@ def draft(case_id: int):
                     return redirect(url_for("approvals.case", case_id=case_id))
             else:
                 status = 400
-        errors = _errors(form) + ([error] if error else [])
+        errors = form_errors(form) + ([error] if error else [])
         return render_template("approvals/draft.html", case=case, doc=doc, form=form, errors=errors,
                                item=catalog()[case.item_code]), status
 
@@ -397,7 +377,7 @@ def task(task_id: int):
                                  .order_by(SupervisionRecord.id)))
         cert = s.get(Certificate, t.certificate_id) if t.certificate_id else None
         return render_template("approvals/task.html", task=t, case=case, cert=cert, records=records, form=form,
-                               errors=_errors(form) + ([error] if error else []), kinds=RECORD_KINDS,
+                               errors=form_errors(form) + ([error] if error else []), kinds=RECORD_KINDS,
                                states=SUPERVISION_STATES, item=catalog()[case.item_code],
                                district=district_names(s).get(t.district_code, t.district_code),
                                statuses=CERTIFICATE_STATUSES), status
@@ -484,7 +464,7 @@ def site(site_id: int | None):
                 else:
                     flash(f"已保存规划点位 {form.code.data}")
                     return redirect(url_for("approvals.sites"))
-        errors = _errors(form) + ([error] if error else [])
+        errors = form_errors(form) + ([error] if error else [])
         return _library_page("编辑规划点位" if row else "新增规划点位", form, errors, url_for("approvals.sites"),
                              400 if request.method == "POST" else 200, locked="code" if row else None)
 
@@ -527,6 +507,6 @@ def species_edit(species_id: int | None):
                 else:
                     flash(f"已保存物种 {form.name.data.strip()}")
                     return redirect(url_for("approvals.species"))
-        errors = _errors(form) + ([error] if error else [])
+        errors = form_errors(form) + ([error] if error else [])
         return _library_page("编辑物种" if row else "新增物种", form, errors, url_for("approvals.species"),
                              400 if request.method == "POST" else 200, locked="name" if row else None)

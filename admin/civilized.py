@@ -12,8 +12,7 @@ import json
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, send_file,
-                   url_for)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, or_, select
@@ -23,6 +22,7 @@ from wtforms import (DateField, FloatField, IntegerField, RadioField, SelectFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from admin.forms import form_errors, post_ok, send_stored
 from analytics import civilized as scoring
 from db import db
 from db.civilized import (EFFECTS, KINDS, NATURES, RECORD_KINDS, REMOVAL_REASONS, Application, Association,
@@ -70,16 +70,6 @@ def _audit(s: Session, action: str, object_type: str, object_id, detail: dict | 
 def _changed(s: Session) -> None:
     """Bump the statistics' data version in the same transaction (the Dash pages' caches miss next time)."""
     bump_version(s.connection(), "civilized")
-
-
-def _errors(form: FlaskForm) -> list[str]:
-    return [e for errs in form.errors.values() for e in errs]
-
-
-def _post_ok() -> None:
-    """CSRF check of a plain button form."""
-    if not FlaskForm().validate_on_submit():
-        abort(400)
 
 
 def _my_association(s: Session) -> Association | None:
@@ -275,7 +265,7 @@ def new_cycle():
 
 
 def _form_page(title: str, form: FlaskForm, *, status: int = 200, back: str | None = None, extra=None):
-    return render_template("civilized/form.html", title=title, form=form, errors=_errors(form),
+    return render_template("civilized/form.html", title=title, form=form, errors=form_errors(form),
                            back=back, extra=extra, multipart=False), status
 
 
@@ -283,7 +273,7 @@ def _form_page(title: str, form: FlaskForm, *, status: int = 200, back: str | No
 @require(ADMIN)
 def open_formal(cycle_id: int):
     """Start formal application and annual review (module 5) and push the self-assessment forms (module 6)."""
-    _post_ok()
+    post_ok()
     with db.session() as s:
         cycle = s.get(Cycle, cycle_id) or abort(404)
         if published_version(s, cycle.id) is None:
@@ -367,7 +357,7 @@ def indicators(cycle_id: int):
                                      .order_by(Indicator.sort_order, Indicator.id))) for v in versions}
         problems = {v.id: scoring.validate_tree(_specs(tree[v.id]), v.total_score) for v in versions}
         return render_template("civilized/indicators.html", cycle=cycle, versions=versions, tree=tree,
-                               problems=problems, draft=draft, form=form, errors=_errors(form),
+                               problems=problems, draft=draft, form=form, errors=form_errors(form),
                                maxima={v.id: scoring.category_maxima(_specs(tree[v.id])) for v in versions}), status
 
 
@@ -375,7 +365,7 @@ def indicators(cycle_id: int):
 @require(ADMIN)
 def new_version(cycle_id: int):
     """A new draft version, copied from the newest version of this cycle or of the previous cycles."""
-    _post_ok()
+    post_ok()
     with db.session() as s:
         cycle = s.get(Cycle, cycle_id) or abort(404)
         if s.scalar(select(IndicatorVersion.id).where(IndicatorVersion.cycle_id == cycle_id,
@@ -406,7 +396,7 @@ def new_version(cycle_id: int):
 @require(ADMIN)
 def publish_version(version_id: int):
     """Publish a draft version after validation (scores must add up)."""
-    _post_ok()
+    post_ok()
     with db.session() as s:
         version = s.get(IndicatorVersion, version_id) or abort(404)
         items = list(s.scalars(select(Indicator).where(Indicator.version_id == version_id)))
@@ -547,7 +537,7 @@ def apply():
                 flash("草稿已保存")
             return redirect(url_for("civilized.application", app_id=app.id))
         return render_template("civilized/apply.html", form=form, unit=unit, natures=NATURES,
-                               errors=_errors(form)), 400 if request.method == "POST" else 200
+                               errors=form_errors(form)), 400 if request.method == "POST" else 200
 
 
 # ------------------------------------------------------------------------------------------ applications (2-11)
@@ -602,7 +592,7 @@ def application(app_id: int):
 @require(ANY)
 def move(app_id: int):
     """Run one workflow transition; an illegal one is refused with its reason (nothing changes)."""
-    _post_ok()
+    post_ok()
     action, comment = request.form.get("action", ""), request.form.get("comment") or None
     try:
         with db.session() as s:
@@ -634,7 +624,7 @@ def scores(app_id: int, stage: str):
         values = {i.id: (existing[i.id].score if i.id in existing else None) for i in inds}
         comments = {i.id: (existing[i.id].comment if i.id in existing else "") for i in inds}
         if request.method == "POST":
-            _post_ok()
+            post_ok()
             if app.state != open_state:
                 flash(f"当前状态为“{STATES[app.state]}”，不能填写{STAGES[stage]}")
                 return redirect(url_for("civilized.application", app_id=app.id))
@@ -686,7 +676,7 @@ def scores(app_id: int, stage: str):
 @require(UNIT)
 def upload_evidence(app_id: int):
     """Upload one evidence file for an indicator (type checked by content, size limited)."""
-    _post_ok()
+    post_ok()
     with db.session() as s:
         app = _application(s, app_id)
         indicator_id = request.form.get("indicator_id", type=int)
@@ -726,10 +716,7 @@ def download(file_id: int):
             _application(s, row.application_id)
         elif not current_user.can(ADMIN):
             abort(404)
-        path = Path(current_app.instance_path) / row.stored_path
-        if not path.exists() or sm3(path.read_bytes()).hex() != row.sm3:
-            abort(410)
-        return send_file(path, download_name=row.filename, as_attachment=True)
+        return send_stored(row.stored_path, row.filename, row.sm3)
 
 
 # ------------------------------------------------------------------------------------------ module 8: consultation
@@ -737,7 +724,7 @@ def download(file_id: int):
 @require(ADMIN)
 def consult(app_id: int):
     """Send the applicant to the chosen departments for their opinion and start the consultation."""
-    _post_ok()
+    post_ok()
     ids = {int(x) for x in request.form.getlist("department") if x.isdigit()}
     try:
         with db.session() as s:
@@ -887,7 +874,7 @@ def review(cycle_id: int):
 def confirm_review(cycle_id: int):
     """Apply the results: award/keep or eliminate; annual-review losers leave the registry; new winners
     enter it under an SM2-signed award decision (module 256)."""
-    _post_ok()
+    post_ok()
     kind = request.form.get("kind", "review")
     if kind not in KINDS:
         abort(400)
@@ -1150,5 +1137,5 @@ def negative():
         if cycle_id:
             stmt = stmt.where(NegativeEvent.cycle_id == cycle_id)
         return render_template("civilized/negative.html", types=types, events=s.execute(stmt.limit(LIST_LIMIT)).all(),
-                               effects=EFFECTS, form=form, errors=_errors(form), cycles=_cycles(s),
+                               effects=EFFECTS, form=form, errors=form_errors(form), cycles=_cycles(s),
                                cycle_id=cycle_id), status
