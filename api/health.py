@@ -1,7 +1,7 @@
 """``/healthz`` (the process is alive) and ``/readyz`` (database reachable, schema current)."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
 from db import db
@@ -28,5 +28,7 @@ def readyz():
     head = head_revision()
     ready = current == head
     body = {"status": "ok" if ready else "migrations pending", "database": True,
-            "revision": current, "head": head}
+            "revision": current, "head": head,
+            # this process's start-up warm-up (app.warm_start): running, done, skipped, or none
+            "warm": current_app.extensions.get("lvrong_warm", "none")}
     return jsonify(body), 200 if ready else 503

@@ -89,16 +89,22 @@ class Server:
         )
         self._wait_ready()
 
-    def _wait_ready(self, timeout: float = 120) -> None:
+    def _wait_ready(self, timeout: float = 180) -> None:
+        """Until the app answers ready and has finished its start-up warm-up: ten answers in a row (from
+        whichever worker the kernel picks) that are not "running", so that no measured call shares the CPU
+        with a worker still aggregating the map layers."""
         deadline = time.monotonic() + timeout
+        settled = 0
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with {self.proc.returncode}")
             try:
-                if requests.get(f"{self.base}/readyz", timeout=2).status_code == 200:
+                r = requests.get(f"{self.base}/readyz", timeout=2)
+                settled = settled + 1 if r.status_code == 200 and r.json().get("warm") != "running" else 0
+                if settled >= 10:
                     return
             except requests.RequestException:
-                pass
+                settled = 0
             time.sleep(0.3)
         raise TimeoutError("the app did not become ready")
 
@@ -113,7 +119,7 @@ class Server:
                 client.delete(*keys)
         else:
             for entry in Path(self.cache_dir).iterdir():
-                entry.unlink()
+                entry.unlink(missing_ok=True)  # a worker may be writing or removing its temporary file
 
     def stop(self) -> None:
         """Stop gunicorn and remove the cache directory."""

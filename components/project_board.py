@@ -16,6 +16,7 @@ from layers.basemap import base_map
 from layers.choropleth import choropleth_layer, choropleth_outputs, choropleth_view
 from layers.outlines import outline_layer
 from queries import greenspace as q
+from queries.memo import memo_callback
 from security.context import audit_export, district_scope
 
 # The callbacks registered here serve pages of the cockpit (both require cockpit.view): the access check of
@@ -82,6 +83,7 @@ def register_project_callbacks(prefix: str, title: str) -> None:
                                                           "k-building", "k-invest", "asof")],
               Output(prefix + "by-status", "figure"), Output(prefix + "by-district", "figure"),
               Output(prefix + "progress", "figure"), Output(prefix + "grid", "rowData"), *filters)
+    @memo_callback(q.DATASET, "reference", namespace=prefix)
     def refresh(programs, district, status, _tick):
         """KPIs, the status chart, per-district area and progress, and the project grid."""
         scope = district_scope()
@@ -99,6 +101,7 @@ def register_project_callbacks(prefix: str, title: str) -> None:
                 _grid_rows(q.projects(programs or [], district, status, scope=scope)))
 
     @callback(*choropleth_outputs(prefix + "districts"), Output(prefix + "layer", "children"), *filters)
+    @memo_callback(q.DATASET, "reference", namespace=prefix)
     def draw_map(programs, district, status, _tick):
         """Districts shaded by planned area (restyled through hideout), the project outlines coloured by status."""
         scope = district_scope()

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String, func
+from sqlalchemy import DateTime, Integer, String, event, func
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Session as OrmSession
 
 from db import Base
 
@@ -45,3 +46,23 @@ def bump_version(conn, dataset: str) -> int:
     if result.rowcount == 0:
         conn.execute(table.insert().values(dataset=dataset, version=1))
     return conn.execute(select(table.c.version).where(table.c.dataset == dataset)).scalar_one()
+
+
+TOUCHED = "lvrong_touched_datasets"
+
+
+def touch(session, dataset: str) -> None:
+    """Mark ``dataset`` as changed by ``session``'s transaction: its version is bumped as the last statement
+    before the commit (taking the version row's lock last, so that two writers cannot deadlock on it)."""
+    session.info.setdefault(TOUCHED, set()).add(dataset)
+
+
+@event.listens_for(OrmSession, "before_commit")
+def _bump_touched(session) -> None:
+    for dataset in sorted(session.info.pop(TOUCHED, ())):
+        bump_version(session.connection(), dataset)
+
+
+@event.listens_for(OrmSession, "after_rollback")
+def _forget_touched(session) -> None:
+    session.info.pop(TOUCHED, None)

@@ -31,6 +31,16 @@ def data_version(dataset: str) -> int:
     return value or 0
 
 
+def data_versions(*datasets: str) -> tuple[int, ...]:
+    """The current versions of ``datasets``, in order, read in one statement."""
+    if not datasets:
+        return ()
+    with db.engine.connect() as conn:
+        found = dict(conn.execute(select(DataVersion.dataset, DataVersion.version)
+                                  .where(DataVersion.dataset.in_(datasets))).all())
+    return tuple(found.get(d) or 0 for d in datasets)
+
+
 def versioned(*datasets: str) -> Callable:
     """Memoise a query function, keyed by its arguments and the versions of ``datasets``.
 
@@ -48,7 +58,7 @@ def versioned(*datasets: str) -> Callable:
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            return memo(tuple(data_version(d) for d in datasets), *args, **kwargs)
+            return memo(data_versions(*datasets), *args, **kwargs)
 
         wrapper.uncached = fn
         return wrapper

@@ -41,15 +41,17 @@ def latest_round() -> int | None:
 
 
 @versioned(DATASET)
-def _grouped(keys: tuple[str, ...], round_no: int | None, site: str | None, district: str | None) -> pd.DataFrame:
-    """Sums and services of the street rollup grouped by ``keys`` for the filters.
+def _grouped(keys: tuple[str, ...], round_no: int | None, site: str | None, district: str | None,
+             services: bool = True) -> pd.DataFrame:
+    """Sums (and, with ``services``, the regulating services) of the street rollup grouped by ``keys``.
 
-    The database groups by the keys plus species and site (at most a few thousand rows), the services are
-    computed per species and site on that, then summed to the keys: exact, because every service is linear
-    in leaf area within a species and site.
+    For the services the database groups by the keys plus species and site, the services are computed per
+    species and site on that, then summed to the keys: exact, because every service is linear in leaf area
+    within a species and site. Without them the database groups by the keys alone: city-wide per street that
+    is ~200 rows instead of ~40,000 (the storage and sequestration pages need no services).
     """
     t = RollupStreet.__table__
-    fine = list(dict.fromkeys([*keys, "species", "site"]))
+    fine = list(dict.fromkeys([*keys, "species", "site"])) if services else list(keys)
     stmt = select(*[t.c[k] for k in fine], *[func.sum(t.c[c]).label(c) for c in SUMS])
     if round_no is not None:
         stmt = stmt.where(t.c.round_no == int(round_no))
@@ -57,11 +59,14 @@ def _grouped(keys: tuple[str, ...], round_no: int | None, site: str | None, dist
         stmt = stmt.where(t.c.site == site)
     if district:
         stmt = stmt.where(t.c.district_code == district)
-    df = read_df(stmt.group_by(*[t.c[k] for k in fine]))
-    if df.empty:
+    df = read_df(stmt.group_by(*[t.c[k] for k in fine]) if fine else stmt)
+    columns = SUMS + SERVICES if services else SUMS
+    if df.empty or (not fine and pd.isna(df["trees"].iloc[0])):
         return pd.DataFrame({**{k: pd.Series(dtype=object) for k in keys},
-                             **{c: pd.Series(dtype="float64") for c in SUMS + SERVICES}})
+                             **{c: pd.Series(dtype="float64") for c in columns}})
     df[SUMS] = df[SUMS].astype("float64")
+    if not services:
+        return df
     df = cs.services(df)
     if not keys:
         return df[SUMS + SERVICES].sum().to_frame().T
@@ -105,36 +110,40 @@ def _with_derived(out: pd.DataFrame, price: float | None = None) -> pd.DataFrame
 
 
 def breakdown(by: list[str], round_no=None, site=None, district=None, *, scope=None,
-              price: float | None = None) -> pd.DataFrame:
-    """Sums, services and derived figures grouped by ``by`` (any of round_no, district_code, street_code,
-    species, site), largest carbon first except for rounds (in order)."""
-    out = _with_derived(_grouped(tuple(by), round_no, site, effective_district(district, scope)).copy(), price)
+              price: float | None = None, services: bool = True) -> pd.DataFrame:
+    """Sums, services (unless ``services`` is False) and derived figures grouped by ``by`` (any of round_no,
+    district_code, street_code, species, site), largest carbon first except for rounds (in order)."""
+    out = _with_derived(_grouped(tuple(by), round_no, site, effective_district(district, scope), services).copy(),
+                        price)
     if by == ["round_no"]:
         return out.sort_values("round_no").reset_index(drop=True)
     return out.sort_values("carbon_kg", ascending=False).reset_index(drop=True)
 
 
-def summary(round_no, site=None, district=None, *, scope=None, price: float | None = None) -> dict:
+def summary(round_no, site=None, district=None, *, scope=None, price: float | None = None,
+            services: bool = True) -> dict:
     """Totals for the filters as one dict (zeros when nothing matches)."""
-    row = _grouped((), round_no, site, effective_district(district, scope)).copy()
+    row = _grouped((), round_no, site, effective_district(district, scope), services).copy()
     if row.empty:
-        row = pd.DataFrame([{c: 0.0 for c in SUMS + SERVICES}])
+        row = pd.DataFrame([{c: 0.0 for c in (SUMS + SERVICES if services else SUMS)}])
     return _with_derived(row.astype("float64"), price).iloc[0].fillna(0.0).to_dict()
 
 
-def by_district(round_no, site=None, *, scope=None, price: float | None = None) -> pd.DataFrame:
+def by_district(round_no, site=None, *, scope=None, price: float | None = None,
+                services: bool = True) -> pd.DataFrame:
     """Per district (code, name, …) for the round, in the official order."""
-    out = breakdown(["district_code"], round_no, site, None, scope=scope, price=price)
+    out = breakdown(["district_code"], round_no, site, None, scope=scope, price=price, services=services)
     names = _district_names()
     out["name"] = out["district_code"].map(names)
     order = {c: i for i, c in enumerate(names)}
     return out.sort_values("district_code", key=lambda s: s.map(order)).reset_index(drop=True)
 
 
-def by_street(district, round_no, site=None, *, scope=None, price: float | None = None) -> pd.DataFrame:
+def by_street(district, round_no, site=None, *, scope=None, price: float | None = None,
+              services: bool = True) -> pd.DataFrame:
     """Per street of one district: names, sums and trees per km² of the street's approximate cell."""
     district = effective_district(district, scope)
-    out = breakdown(["street_code"], round_no, site, district, scope=scope, price=price)
+    out = breakdown(["street_code"], round_no, site, district, scope=scope, price=price, services=services)
     streets = _street_table().set_index("code")
     out["street"] = out["street_code"].map(streets["name"])
     out["district_code"] = out["street_code"].map(streets["district_code"])
@@ -143,14 +152,16 @@ def by_street(district, round_no, site=None, *, scope=None, price: float | None 
     return out
 
 
-def by_species(round_no, site=None, district=None, *, scope=None, price: float | None = None) -> pd.DataFrame:
+def by_species(round_no, site=None, district=None, *, scope=None, price: float | None = None,
+               services: bool = True) -> pd.DataFrame:
     """Per species, largest carbon first."""
-    return breakdown(["species"], round_no, site, district, scope=scope, price=price)
+    return breakdown(["species"], round_no, site, district, scope=scope, price=price, services=services)
 
 
-def trend(site=None, district=None, *, scope=None, price: float | None = None) -> pd.DataFrame:
+def trend(site=None, district=None, *, scope=None, price: float | None = None,
+          services: bool = True) -> pd.DataFrame:
     """Per monitoring round (the trend across rounds), with the round's name."""
-    out = breakdown(["round_no"], None, site, district, scope=scope, price=price)
+    out = breakdown(["round_no"], None, site, district, scope=scope, price=price, services=services)
     names = rounds().set_index("round_no")["name"]
     out["round"] = out["round_no"].map(names)
     return out

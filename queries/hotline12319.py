@@ -58,9 +58,28 @@ def _line_rollup() -> pd.DataFrame:
     return _typed(read_df(select(RollupLine)))
 
 
+def _where(stmt, month, first, last, lines, district):
+    """The period (on the ``month`` column), line and district filters, on the table of ``month``."""
+    t = month.class_
+    if first is not None:
+        stmt = stmt.where(month >= first, month <= last)
+    if lines:
+        stmt = stmt.where(t.business_line.in_(lines))
+    if district:
+        stmt = stmt.where(t.district_code == district)
+    return stmt
+
+
 @versioned(DATASET)
-def _category_rollup() -> pd.DataFrame:
-    return _typed(read_df(select(RollupCategory)))
+def _category_totals(first, last, lines: tuple, district) -> pd.DataFrame:
+    """Counts per (line, category) summed in SQL: the category rollup has ~20,000 rows at city scale, and
+    reading it whole cost ~100 ms where the grouped answer costs ~5 ms."""
+    t = RollupCategory
+    stmt = select(t.business_line, t.category, *[func.sum(getattr(t, c)).label(c) for c in COUNT_COLUMNS])
+    df = read_df(_where(stmt, t.month, first, last, lines, district).group_by(t.business_line, t.category))
+    for col in COUNT_COLUMNS:
+        df[col] = pd.to_numeric(df[col]).astype("float64")
+    return df
 
 
 @versioned(DATASET, "reference")
@@ -122,9 +141,9 @@ def by_line(first, last, district=None, *, scope=None) -> pd.DataFrame:
 
 def by_category(first, last, lines=None, district=None, *, scope=None, n: int = 15) -> pd.DataFrame:
     """The ``n`` largest categories (with their line) for the filters."""
-    df = _filter(_category_rollup(), first, last, lines, effective_district(district, scope))
-    out = _grouped(df, ["business_line", "category"])
-    return out.sort_values("received", ascending=False).head(n).reset_index(drop=True)
+    out = with_rates(_category_totals(first, last, tuple(lines or ()), effective_district(district, scope)))
+    return (out.sort_values(["received", "business_line", "category"], ascending=[False, True, True])
+            .head(n).reset_index(drop=True))
 
 
 def by_street(district: str, first, last, lines=None, *, scope=None) -> pd.DataFrame:
@@ -156,13 +175,7 @@ TICKET_COLUMNS = [Ticket.ticket_no, Ticket.received_at, Ticket.district_code, Di
 
 
 def _raw_filters(stmt, first, last, lines, district):
-    if first is not None:
-        stmt = stmt.where(Ticket.received_month >= first, Ticket.received_month <= last)
-    if lines:
-        stmt = stmt.where(Ticket.business_line.in_(lines))
-    if district:
-        stmt = stmt.where(Ticket.district_code == district)
-    return stmt
+    return _where(stmt, Ticket.received_month, first, last, lines, district)
 
 
 def _with_overdue(df: pd.DataFrame, as_of: datetime | None) -> pd.DataFrame:

@@ -55,6 +55,17 @@ def console_errors(driver) -> list[str]:
     return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
 
 
+def drawn(driver, css: str, timeout: float = 10.0) -> list:
+    """The elements matching ``css`` once there are any (Plotly draws after the callbacks settle; on a busy
+    machine a chart can still be drawing when ``wait_for_dash`` returns); [] after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = driver.find_elements("css selector", css)
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
+
+
 def open_page(driver, url: str, timeout: float = 30.0) -> list[str]:
     """Load ``url``, wait for its callbacks, return the console errors it produced."""
     console_errors(driver)  # drain what earlier pages left

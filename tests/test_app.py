@@ -85,3 +85,52 @@ def test_cache_backend_is_the_configured_one(app, request):
             assert any(k.startswith(b"lvrong:") for k in cache.cache._write_client.scan_iter("lvrong:*"))
         else:
             assert backend == "SimpleCache"
+
+
+def test_warm_start_aggregates_every_table_layer_in_the_background(app):
+    """The map's point layers are read once per process at start, so the first map view does not wait."""
+    from app import warm_start
+    from layers import catalog
+    from queries import gis
+
+    gis._rollup.cache_clear()
+    warm_start(app.server).join(120)
+    tables = [layer.id for layer in catalog.LAYERS if layer.source == "table"]
+    assert len(tables) >= 4 and gis._rollup.cache_info().currsize == len(tables)
+    assert app.server.test_client().get("/readyz").get_json()["warm"] == "done"
+    with app.server.app_context():
+        gis.warm_table_layers()  # everything already read: all hits
+    assert gis._rollup.cache_info().hits >= len(tables)
+
+
+def test_key_files_are_created_once_when_workers_start_together(tmp_path):
+    """Sixteen threads starting at once on a new instance folder all get the same keys and secrets, the
+    files are owner-only, and no temporary file is left behind."""
+    import stat
+    import threading
+
+    import settings
+    from security import keys
+
+    barrier = threading.Barrier(16)
+    rings, secret_sets, errors = [], [], []
+
+    def start():
+        try:
+            barrier.wait()
+            rings.append(keys.load_or_create(tmp_path))
+            secret_sets.append(settings.load_secrets(tmp_path))
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == [] and len(rings) == 16
+    assert len({(r.sm2_public, r.acl_key, r.sm4_keys["k1"]) for r in rings}) == 1
+    assert len({s["SECRET_KEY"] for s in secret_sets}) == 1
+    assert keys.load_or_create(tmp_path).acl_key == rings[0].acl_key
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keys.json", "secrets.json"]
+    assert stat.S_IMODE((tmp_path / "keys.json").stat().st_mode) == 0o600

@@ -13,6 +13,7 @@ from components.cards import chart_card, kpi_card, panel
 from components.export import export_menu, to_download
 from components.grid import data_grid
 from queries import approvals as q
+from queries.memo import memo_callback
 from security.context import audit_export, district_scope
 from workflow.catalog import catalog
 
@@ -88,6 +89,7 @@ def _table(df) -> list[dict]:
           Output(G_ITEM, "figure"), Output(G_DISTRICT, "figure"), Output(G_STATE, "figure"), Output(G_MONTH, "figure"),
           Output(G_STEP, "figure"), Output(GRID, "rowData"), Output(P + "asof", "children"),
           Input(YEAR, "value"), Input(ITEM, "value"), Input(DISTRICT, "value"), Input(P + "refresh", "n_intervals"))
+@memo_callback(q.DATASET, "reference")
 def update(year, item, district, _tick):
     """Everything on the page for the chosen year, item and district (always within the user's scope)."""
     f = _filters(year, item, district)

@@ -11,6 +11,7 @@ from components.cards import chart_card, kpi_card, panel
 from components.export import export_menu, to_download
 from components.grid import data_grid
 from queries import civilized as q
+from queries.memo import memo_callback
 from security.context import audit_export, district_scope
 
 dash.register_page(__name__, path="/admin/civilized-evaluation", name="文明单位评价统计", order=11,
@@ -54,6 +55,7 @@ def layout(**_query) -> html.Div:
 
 
 @callback(Output(UNIT, "options"), Output(UNIT, "value"), Input(CYCLE, "value"))
+@memo_callback(q.DATASET)
 def units(cycle_id):
     """The cycle's scored units, best first; the first one is shown."""
     if not cycle_id:
@@ -68,6 +70,7 @@ def units(cycle_id):
           Output(G_CATEGORY, "figure"), Output(G_GAP, "figure"), Output(GRID, "rowData"), Output(LINK, "href"),
           Output(P + "asof", "children"),
           Input(UNIT, "value"), State(CYCLE, "value"), Input(P + "refresh", "n_intervals"))
+@memo_callback(q.DATASET)
 def update(app_id, cycle_id, _tick):
     """One unit's profile against the cycle's averages."""
     empty = ("—", "—", "—", "—", figures.empty(), figures.empty(), [], "/admin/civilized/applications", "")

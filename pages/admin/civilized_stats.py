@@ -10,6 +10,7 @@ from components.cards import chart_card, kpi_card, panel
 from components.export import export_menu, to_download
 from components.grid import data_grid
 from queries import civilized as q
+from queries.memo import memo_callback
 from security.context import audit_export, district_scope
 
 dash.register_page(__name__, path="/admin/civilized-stats", name="文明单位统计", order=10,
@@ -66,6 +67,7 @@ def _table(df) -> list[dict]:
           Output(G_STAGE, "figure"), Output(G_DIM, "figure"), Output(G_CYCLE, "figure"), Output(GRID, "rowData"),
           Output(P + "asof", "children"),
           Input(CYCLE, "value"), Input(DIM, "value"), Input(P + "refresh", "n_intervals"))
+@memo_callback(q.DATASET)
 def update(cycle_id, dimension, _tick):
     """Everything on the page for the chosen cycle (0: all cycles) and dimension."""
     scope = district_scope()

@@ -14,6 +14,7 @@ from components import figures
 from components.cards import chart_card, kpi_card
 from pages.cockpit import carbon_board as board
 from queries import carbon_sink as q
+from queries.memo import memo_callback
 from security.context import district_scope
 
 dash.register_page(__name__, path="/cockpit/carbon/climate", name="园林碳汇 · 温湿度调节", order=42,
@@ -52,6 +53,7 @@ board.register_export(P, "climate", EXPORTS, lambda target, r, s, d: export_fram
 @callback(Output(K_LEAF, "children"), Output(K_WATER, "children"), Output(K_HEAT, "children"),
           Output(K_AC, "children"), Output(K_HUMID, "children"), Output(I["crumb"], "children"),
           Output(I["asof"], "children"), *board.filter_inputs(P))
+@memo_callback(q.DATASET, "reference")
 def kpis(round_no, site, district, _tick):
     """Leaf area, water transpired, heat absorbed and its electricity equivalents."""
     round_no, district, crumb, as_of = board.context(round_no, district)
@@ -64,6 +66,7 @@ def kpis(round_no, site, district, _tick):
 
 @callback(Output(COOL_CHART, "figure"), Output(MOIST_CHART, "figure"), Output(SPECIES_CHART, "figure"),
           Output(TREND_CHART, "figure"), *board.filter_inputs(P))
+@memo_callback(q.DATASET, "reference")
 def charts(round_no, site, district, _tick):
     """Cooling and moisture per district (or street), per species per tree, and across rounds."""
     round_no, district, _crumb, _asof = board.context(round_no, district)

@@ -13,6 +13,7 @@ from components import figures
 from components.cards import chart_card, kpi_card
 from pages.cockpit import carbon_board as board
 from queries import carbon_sink as q
+from queries.memo import memo_callback
 from security.context import district_scope
 
 dash.register_page(__name__, path="/cockpit/carbon/dust", name="园林碳汇 · 降尘", order=44,
@@ -47,6 +48,7 @@ board.register_export(P, "dust", EXPORTS, lambda target, r, s, d: export_frame(t
 @callback(Output(K_PM25, "children"), Output(K_PM10, "children"), Output(K_PER_LEAF, "children"),
           Output(K_PER_TREE, "children"), Output(I["crumb"], "children"), Output(I["asof"], "children"),
           *board.filter_inputs(P))
+@memo_callback(q.DATASET, "reference")
 def kpis(round_no, site, district, _tick):
     """PM2.5 and PM10 retained in a year, per m² of leaves and per tree."""
     round_no, district, crumb, as_of = board.context(round_no, district)
@@ -58,6 +60,7 @@ def kpis(round_no, site, district, _tick):
 
 @callback(Output(AREA_CHART, "figure"), Output(SPECIES_CHART, "figure"), Output(TREND_CHART, "figure"),
           *board.filter_inputs(P))
+@memo_callback(q.DATASET, "reference")
 def charts(round_no, site, district, _tick):
     """PM2.5 and PM10 per district (or street), PM10 per tree by species, and across rounds."""
     round_no, district, _crumb, _asof = board.context(round_no, district)

@@ -13,6 +13,7 @@ from components.board import pct
 from components.cards import chart_card, kpi_card
 from pages.cockpit import carbon_board as board
 from queries import carbon_sink as q
+from queries.memo import memo_callback
 from security.context import district_scope
 
 dash.register_page(__name__, path="/cockpit/carbon/hydrology", name="园林碳汇 · 水文调节", order=43,
@@ -50,6 +51,7 @@ board.register_export(P, "hydrology", EXPORTS, lambda target, r, s, d: export_fr
 @callback(Output(K_INTERCEPT, "children"), Output(K_RUNOFF, "children"), Output(K_SHARE, "children"),
           Output(K_PER_TREE, "children"), Output(I["crumb"], "children"), Output(I["asof"], "children"),
           *board.filter_inputs(P))
+@memo_callback(q.DATASET, "reference")
 def kpis(round_no, site, district, _tick):
     """Annual interception and avoided runoff, the share of the rain on the crowns, per tree."""
     round_no, district, crumb, as_of = board.context(round_no, district)
@@ -64,6 +66,7 @@ def kpis(round_no, site, district, _tick):
 
 @callback(Output(MONTH_CHART, "figure"), Output(AREA_CHART, "figure"), Output(SITE_CHART, "figure"),
           Output(TREND_CHART, "figure"), *board.filter_inputs(P))
+@memo_callback(q.DATASET, "reference")
 def charts(round_no, site, district, _tick):
     """Monthly interception and runoff, runoff per district (or street), per site and across rounds."""
     round_no, district, _crumb, _asof = board.context(round_no, district)

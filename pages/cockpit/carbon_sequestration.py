@@ -15,6 +15,7 @@ from components.board import pct
 from components.cards import chart_card, kpi_card
 from pages.cockpit import carbon_board as board
 from queries import carbon_sink as q
+from queries.memo import memo_callback
 from security.context import district_scope
 
 dash.register_page(__name__, path="/cockpit/carbon/sequestration", name="园林碳汇 · 固碳", order=41,
@@ -66,10 +67,11 @@ def _price(value) -> float | None:
 @callback(Output(K_SEQ, "children"), Output(K_VALUE, "children"), Output(K_PER_TREE, "children"),
           Output(K_MEASURED, "children"), Output(K_RATE, "children"), Output(I["crumb"], "children"),
           Output(I["asof"], "children"), *INPUTS)
+@memo_callback(q.DATASET, "reference")
 def kpis(round_no, site, district, _tick, price):
     """Annual sequestration (t CO₂), its value, per tree, the measured share and the rate to the stock."""
     round_no, district, crumb, as_of = board.context(round_no, district)
-    s = q.summary(round_no, site, district, scope=district_scope(), price=_price(price))
+    s = q.summary(round_no, site, district, scope=district_scope(), price=_price(price), services=False)
     per_tree = s["seq_co2_t"] * 1000 / s["trees"] if s["trees"] else float("nan")
     rate = s["seq_c_kg"] / s["carbon_kg"] if s["carbon_kg"] else float("nan")
     return (board.num(s["seq_co2_t"], 1), board.num(s["seq_value_yuan"] / 1e4, 2), board.num(per_tree, 1),
@@ -78,20 +80,22 @@ def kpis(round_no, site, district, _tick, price):
 
 @callback(Output(AREA_CHART, "figure"), Output(SPECIES_CHART, "figure"), Output(SITE_CHART, "figure"),
           Output(TREND_CHART, "figure"), *INPUTS)
+@memo_callback(q.DATASET, "reference")
 def charts(round_no, site, district, _tick, price):
     """Sequestration per district (or street), species, site with its value, and across rounds."""
     round_no, district, _crumb, _asof = board.context(round_no, district)
     scope, price = district_scope(), _price(price)
     if district:
-        area = q.by_street(district, round_no, site, scope=scope, price=price).sort_values("seq_co2_t", ascending=False)
+        area = (q.by_street(district, round_no, site, scope=scope, price=price, services=False)
+                .sort_values("seq_co2_t", ascending=False))
         labels = area.street
     else:
-        area = q.by_district(round_no, site, scope=scope, price=price)
+        area = q.by_district(round_no, site, scope=scope, price=price, services=False)
         labels = area.name
-    species = q.by_species(round_no, site, district, scope=scope, price=price).sort_values(
+    species = q.by_species(round_no, site, district, scope=scope, price=price, services=False).sort_values(
         "seq_co2_t", ascending=False).head(15)
-    sites = q.breakdown(["site"], round_no, site, district, scope=scope, price=price)
-    trend = q.trend(site, district, scope=scope, price=price)
+    sites = q.breakdown(["site"], round_no, site, district, scope=scope, price=price, services=False)
+    trend = q.trend(site, district, scope=scope, price=price, services=False)
     return (figures.bar(labels, area.seq_co2_t.round(1), horizontal=True, unit=" 吨"),
             figures.bar(species.species, species.seq_co2_t.round(1), horizontal=True, unit=" 吨"),
             figures.grouped_bars([board.site_label(s) for s in sites.site],
@@ -105,12 +109,13 @@ def export_frame(target: str, round_no, site, district):
     round_no, district, _crumb, _asof = board.context(round_no, district)
     scope = district_scope()
     if target == "area":
-        df = q.by_street(district, round_no, site, scope=scope) if district else q.by_district(round_no, site, scope=scope)
+        df = (q.by_street(district, round_no, site, scope=scope, services=False) if district
+              else q.by_district(round_no, site, scope=scope, services=False))
         first = {"street": "街镇"} if district else {"name": "区"}
     elif target == "species":
-        df, first = q.by_species(round_no, site, district, scope=scope), {"species": "树种"}
+        df, first = q.by_species(round_no, site, district, scope=scope, services=False), {"species": "树种"}
     else:
-        df, first = q.trend(site, district, scope=scope), {"round": "监测轮次"}
+        df, first = q.trend(site, district, scope=scope, services=False), {"round": "监测轮次"}
     cols = {**first, "trees": "树木（株）", "seq_co2_t": "年固碳量（吨CO2）", "seq_value_yuan": "经济价值（元）",
             "measured_share": "实测生长占比"}
     return df[list(cols)].rename(columns=cols)

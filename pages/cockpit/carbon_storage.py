@@ -19,6 +19,7 @@ from layers.tree_clusters import tree_cluster_layer
 from pages.cockpit import carbon_board as board
 from queries import carbon_sink as q
 from queries import reference
+from queries.memo import memo_callback
 from security.context import district_scope
 
 dash.register_page(__name__, path="/cockpit/carbon/storage", name="园林碳汇 · 碳量", order=40,
@@ -70,21 +71,23 @@ board.register_export(P, "storage", EXPORTS, lambda target, r, s, d: export_fram
 @callback(Output(K_TREES, "children"), Output(K_CARBON, "children"), Output(K_CO2, "children"),
           Output(K_DBH, "children"), Output(K_PER_TREE, "children"), Output(I["crumb"], "children"),
           Output(I["asof"], "children"), *board.filter_inputs(P))
+@memo_callback(q.DATASET, "reference")
 def kpis(round_no, site, district, _tick):
     """Trees, stored carbon and CO₂, mean DBH and carbon per tree for the filters."""
     round_no, district, crumb, as_of = board.context(round_no, district)
-    s = q.summary(round_no, site, district, scope=district_scope())
+    s = q.summary(round_no, site, district, scope=district_scope(), services=False)
     return (board.num(s["trees"]), board.num(s["carbon_t"], 1), board.num(s["co2_t"], 1),
             board.num(s["avg_dbh_cm"], 1), board.num(s["carbon_per_tree_kg"], 1), crumb, as_of)
 
 
 @callback(*choropleth_outputs(DENSITY), *board.filter_inputs(P))
+@memo_callback(q.DATASET, "reference")
 def draw_density(round_no, site, district, _tick):
     """Trees per km² of the districts, or of the chosen district's (approximate) street cells (restyled
     through hideout; the boundaries come once by URL)."""
     round_no, district, _crumb, _asof = board.context(round_no, district)
     if district:
-        streets = q.by_street(district, round_no, site, scope=district_scope())
+        streets = q.by_street(district, round_no, site, scope=district_scope(), services=False)
         values = dict(zip(streets.street_code, streets.density_per_km2.round(1)))
         names = reference.streets(district).set_index("code")["name"]
         tips = {code: f"{name}：{board.num(values.get(code))} 株/km²" for code, name in names.items()}
@@ -107,19 +110,20 @@ def draw_clusters(round_no, _site, district, zoom, bounds):
 
 @callback(Output(AREA_CHART, "figure"), Output(SPECIES_CHART, "figure"), Output(TREND_CHART, "figure"),
           Output(ROADS, "children"), Output(GRID, "rowData"), *board.filter_inputs(P))
+@memo_callback(q.DATASET, "reference")
 def charts(round_no, site, district, _tick):
     """Carbon per district (or street), per species, across rounds; the top roads and the street table."""
     round_no, district, _crumb, _asof = board.context(round_no, district)
     scope = district_scope()
     if district:
-        area = q.by_street(district, round_no, site, scope=scope)
+        area = q.by_street(district, round_no, site, scope=scope, services=False)
         area_fig = figures.bar(area.street, area.carbon_t.round(1), horizontal=True, unit=" 吨")
     else:
-        area = q.by_district(round_no, site, scope=scope)
+        area = q.by_district(round_no, site, scope=scope, services=False)
         area_fig = figures.bar(area.name, area.carbon_t.round(1), horizontal=True, unit=" 吨")
-    grid = q.by_street(district, round_no, site, scope=scope)
-    species = q.by_species(round_no, site, district, scope=scope).head(15)
-    trend = q.trend(site, district, scope=scope)
+    grid = q.by_street(district, round_no, site, scope=scope, services=False)
+    species = q.by_species(round_no, site, district, scope=scope, services=False).head(15)
+    trend = q.trend(site, district, scope=scope, services=False)
     roads = q.top_roads(round_no, district, scope=scope)
     return (area_fig,
             figures.bar(species.species, species.carbon_t.round(1), horizontal=True, unit=" 吨"),
@@ -135,19 +139,20 @@ def export_frame(target: str, round_no, site, district):
     round_no, district, _crumb, _asof = board.context(round_no, district)
     scope = district_scope()
     if target == "area":
-        df = q.by_street(district, round_no, site, scope=scope) if district else q.by_district(round_no, site, scope=scope)
+        df = (q.by_street(district, round_no, site, scope=scope, services=False) if district
+              else q.by_district(round_no, site, scope=scope, services=False))
         name = "street" if district else "name"
         cols = {name: "街镇" if district else "区", "trees": "树木（株）", "avg_dbh_cm": "平均胸径（cm）",
                 "carbon_t": "碳储量（吨）", "co2_t": "折合CO2（吨）"}
     elif target == "species":
-        df = q.by_species(round_no, site, district, scope=scope)
+        df = q.by_species(round_no, site, district, scope=scope, services=False)
         cols = {"species": "树种", "trees": "树木（株）", "avg_dbh_cm": "平均胸径（cm）", "carbon_t": "碳储量（吨）",
                 "co2_t": "折合CO2（吨）"}
     elif target == "roads":
         df = q.top_roads(round_no, district, scope=scope, n=1000)
         cols = {"road": "道路", "district": "区", "trees": "树木（株）", "carbon_t": "碳储量（吨）", "co2_t": "折合CO2（吨）"}
     else:
-        df = q.trend(site, district, scope=scope)
+        df = q.trend(site, district, scope=scope, services=False)
         cols = {"round": "监测轮次", "trees": "树木（株）", "avg_dbh_cm": "平均胸径（cm）", "carbon_t": "碳储量（吨）",
                 "co2_t": "折合CO2（吨）"}
     return df[list(cols)].rename(columns=cols)

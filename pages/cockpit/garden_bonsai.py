@@ -12,6 +12,7 @@ from components.export import export_menu, to_download
 from components.grid import data_grid
 from db.gardens import BONSAI_KINDS, BONSAI_STYLES
 from queries import gardens as q
+from queries.memo import memo_callback
 from security.context import audit_export, district_scope
 
 dash.register_page(__name__, path="/cockpit/gardens/bonsai", name="植物园盆景台账", order=71,
@@ -67,6 +68,7 @@ def layout(**_query) -> html.Div:
           Output(K_AGE, "children"), Output(K_OLD, "children"), Output(KIND_CHART, "figure"),
           Output(STYLE_CHART, "figure"), Output(AGE_CHART, "figure"), Output(DIST_CHART, "figure"),
           Output(GRID, "rowData"), Output(P + "asof", "children"), *FILTERS)
+@memo_callback(q.DATASET, "reference")
 def refresh(garden, kind, style, _tick):
     """Counts, the three breakdowns, the distribution over areas and the oldest works."""
     scope = district_scope()

@@ -14,6 +14,7 @@ from components.grid import data_grid
 from layers.basemap import base_map
 from layers.outlines import cell_layer, colored, outline_layer
 from queries import gardens as q
+from queries.memo import memo_callback
 from security.context import audit_export, district_scope
 
 dash.register_page(__name__, path="/cockpit/gardens/collection", name="植物园活植物台账", order=70,
@@ -82,6 +83,7 @@ def layout(**_query) -> html.Div:
           Output(K_GEN, "children"), Output(K_SP, "children"), Output(K_PROT, "children"),
           Output(K_THREAT, "children"), Output(P + "asof", "children"), Output(FAMILY_CHART, "figure"),
           Output(STATUS_CHART, "figure"), *FILTERS)
+@memo_callback(q.DATASET, "reference")
 def summary(garden, family, status, _tick):
     """Headline counts, the largest families and the species per IUCN category for the filters."""
     scope = district_scope()
@@ -96,6 +98,7 @@ def summary(garden, family, status, _tick):
 
 
 @callback(Output(MAP_LAYER, "children"), *FILTERS)
+@memo_callback(q.DATASET, "reference")
 def draw_map(garden, family, status, _tick):
     """Garden outlines, their areas, and the plant cells for the filters."""
     scope = district_scope()
@@ -109,6 +112,7 @@ def draw_map(garden, family, status, _tick):
 
 
 @callback(Output(GRID, "rowData"), *FILTERS, Input(SEARCH, "value"))
+@memo_callback(q.DATASET, "reference")
 def search(garden, family, status, _tick, text):
     """Accessions matching the search text and filters."""
     df = q.search(text, garden, family, status, scope=district_scope())

@@ -13,6 +13,7 @@ from components.grid import data_grid
 from layers.basemap import base_map
 from layers.outlines import colored, outline_layer
 from queries import gardens as q
+from queries.memo import memo_callback
 from security.context import audit_export, district_scope
 
 dash.register_page(__name__, path="/cockpit/gardens/specialty", name="植物园专类园分析", order=72,
@@ -64,6 +65,7 @@ def _collection(features: list[dict]) -> dict:
 @callback(Output(K_COUNT, "children"), Output(K_AREA, "children"), Output(K_SPECIES, "children"),
           Output(K_ACC, "children"), Output(MAP_LAYER, "children"), Output(GRID, "rowData"), Output(CHART, "figure"),
           Output(P + "asof", "children"), Input(GARDEN, "value"), Input(REFRESH, "n_intervals"))
+@memo_callback(q.DATASET, "reference")
 def refresh(garden, _tick):
     """The specialty gardens' figures, outlines, table and species chart."""
     scope = district_scope()

@@ -11,6 +11,7 @@ from components.board import board_header, kpi_row, pct, period_options, ranked_
 from components.cards import chart_card, kpi_card, panel
 from components.export import export_menu, to_download
 from queries import greenspace as q
+from queries.memo import memo_callback
 from security.context import audit_export, district_scope
 
 dash.register_page(__name__, path="/cockpit/greenspace/patrol", name="绿建养护巡查分析", order=75,
@@ -56,6 +57,7 @@ def layout(**_query) -> html.Div:
           Output(K_RECT, "children"), Output(K_ONTIME, "children"), Output(P + "asof", "children"),
           Output(TREND, "figure"), Output(BY_DISTRICT, "figure"), Output(BY_TYPE, "figure"), Output(WORST, "children"),
           *FILTERS)
+@memo_callback(q.DATASET, "reference")
 def refresh(period, district, _tick):
     """KPIs, the monthly trend, per-district rates, problem types and the weakest units."""
     first, last = q.period_months(period)

@@ -13,6 +13,7 @@ from components.export import export_menu, to_download
 from components.grid import data_grid
 from db.greenspace import EVENT_STATUSES, EVENT_TYPES
 from queries import greenspace as q
+from queries.memo import memo_callback
 from security.context import audit_export, district_scope
 
 dash.register_page(__name__, path="/cockpit/greenspace/supervision", name="绿建监管工作分析", order=76,
@@ -82,6 +83,7 @@ def _rows(df: pd.DataFrame) -> list[dict]:
 @callback(Output(K_EVENTS, "children"), Output(K_CLOSED, "children"), Output(K_OPEN, "children"),
           Output(K_RATE, "children"), Output(K_ONTIME, "children"), Output(P + "asof", "children"),
           Output(BY_TYPE, "figure"), Output(BY_STATUS, "figure"), Output(TREND, "figure"), *FILTERS)
+@memo_callback(q.DATASET, "reference")
 def summary(period, district, types, statuses, units, _tick):
     """KPIs and the type, status and monthly charts for the query."""
     first, last = q.period_months(period)
@@ -98,6 +100,7 @@ def summary(period, district, types, statuses, units, _tick):
 
 
 @callback(Output(GRID, "rowData"), *FILTERS)
+@memo_callback(q.DATASET, "reference")
 def events(period, district, types, statuses, units, _tick):
     """The newest events matching the query."""
     first, last = q.period_months(period)

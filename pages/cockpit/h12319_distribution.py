@@ -13,6 +13,7 @@ from components import figures
 from components.board import board_header, filter_bar, kpi_row, pct
 from components.cards import chart_card, kpi_card, panel
 from components.export import export_menu, to_download
+from queries.memo import memo_callback
 from db.hotline12319 import BUSINESS_LINES
 from layers.basemap import base_map
 from layers.choropleth import choropleth_layer, choropleth_outputs, choropleth_view
@@ -74,6 +75,7 @@ def drill(click, _back):
 @callback(Output(K_RECEIVED, "children"), Output(K_CLOSED, "children"), Output(K_ONTIME, "children"),
           Output(K_SATISFIED, "children"), Output(K_SUPERVISED, "children"), Output(K_OVERDUE, "children"),
           Output(CRUMB, "children"), Output(ASOF, "children"), *FILTERS)
+@memo_callback(q.DATASET, "reference")
 def kpis(period, lines, district, _tick):
     """The headline figures for the period, lines and district chosen."""
     first, last = q.period_months(period)
@@ -88,6 +90,7 @@ def kpis(period, lines, district, _tick):
 
 
 @callback(*choropleth_outputs(GEOJSON), *FILTERS)
+@memo_callback(q.DATASET, "reference")
 def draw_map(period, lines, district, _tick):
     """Districts coloured by tickets received, or the drilled district's (approximate) streets: only the
     values and tooltips travel; the boundaries come once by URL."""
@@ -106,6 +109,7 @@ def draw_map(period, lines, district, _tick):
 
 
 @callback(Output(LINE_CHART, "figure"), Output(CATEGORY_CHART, "figure"), Output(TREND_CHART, "figure"), *FILTERS)
+@memo_callback(q.DATASET)
 def charts(period, lines, district, _tick):
     """Business lines, the largest categories and the monthly trend by line."""
     first, last = q.period_months(period)

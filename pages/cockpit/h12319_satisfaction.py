@@ -13,6 +13,7 @@ from components.export import export_menu, to_download
 from components.grid import data_grid
 from db.hotline12319 import BUSINESS_LINES
 from queries import hotline12319 as q
+from queries.memo import memo_callback
 from security.context import audit_export, district_scope
 
 dash.register_page(__name__, path="/cockpit/12319/satisfaction", name="12319 办理与满意度", order=12,
@@ -59,6 +60,7 @@ def layout(**_query) -> html.Div:
 @callback(Output(K_ONTIME, "children"), Output(K_RESPONSE, "children"), Output(K_RESOLUTION, "children"),
           Output(K_SATISFACTION, "children"), Output(K_HOURS, "children"), Output(RATE_CHART, "figure"),
           Output(TREND, "figure"), Output(TABLE, "rowData"), Output(P + "asof", "children"), *FILTERS)
+@memo_callback(q.DATASET, "reference")
 def rates(period, lines, _tick):
     """The four rates and average handling time, by district and by month."""
     first, last = q.period_months(period)
@@ -96,6 +98,7 @@ def worst_frame(by: str, metric: str, period, lines):
 
 
 @callback(Output(WORST, "children"), Input(WORST_BY, "value"), Input(WORST_METRIC, "value"), *FILTERS)
+@memo_callback(q.DATASET, "reference")
 def worst(by, metric, period, lines, _tick):
     """The ten worst by the chosen indicator."""
     frame = worst_frame(by, metric, period, lines)

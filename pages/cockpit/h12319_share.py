@@ -15,6 +15,7 @@ from layers.basemap import base_map
 from layers.choropleth import choropleth_hideout, choropleth_layer
 from queries import hotline12319 as q
 from queries import reference
+from queries.memo import memo_callback
 from security.context import display_name, shared_scope
 
 dash.register_page(__name__, path="/share/12319", name="12319 住建委场景共享", order=90,
@@ -58,6 +59,7 @@ def _district_layer():
           Output(GEOJSON, "hideout"), Output(LINES_CHART, "figure"), Output(SAT_CHART, "figure"),
           Output(SCOPE, "children"), Output(P + "asof", "children"),
           Input(PERIOD, "value"), Input(REFRESH, "n_intervals"))
+@memo_callback(q.DATASET, "reference")
 def shared_view(period, _tick):
     """Everything on the page, limited on the server to the lines in the link's scope."""
     lines = (shared_scope() or {}).get("lines") or ["__none__"]

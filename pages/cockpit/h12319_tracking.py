@@ -11,6 +11,7 @@ from components.export import export_menu, to_download
 from components.grid import data_grid
 from db.hotline12319 import BUSINESS_LINES
 from queries import hotline12319 as q
+from queries.memo import memo_callback
 from security.context import audit_export, audit_view_sensitive, can, district_scope
 
 dash.register_page(__name__, path="/cockpit/12319/tracking", name="12319 诉件跟踪", order=11,
@@ -65,6 +66,7 @@ def _frame(df):
 @callback(Output(GRID, "rowData"), Output(K_SUPERVISED, "children"), Output(K_OVERDUE, "children"),
           Output(K_OPEN, "children"), Output(K_HOT, "children"), Output(HOT, "children"), Output(P + "asof", "children"),
           *FILTERS)
+@memo_callback(q.DATASET, "reference")
 def refresh(period, lines, _tick):
     """Supervised tickets (overdue marked), the counts, and the hot ranking with live status."""
     first, last = q.period_months(period)

@@ -12,6 +12,7 @@ from components.export import export_menu
 from components.grid import data_grid
 from components.renovation_board import district_filter_bar, register_export, scope_caption
 from queries import renovation_waste as q
+from queries.memo import memo_callback
 from security.context import district_scope
 
 dash.register_page(__name__, path="/cockpit/renovation/efficiency", name="装修垃圾清运效率", order=53,
@@ -53,6 +54,7 @@ def layout(**_query) -> html.Div:
 
 @callback(Output(K_MEAN, "children"), Output(K_12, "children"), Output(K_24, "children"), Output(K_48, "children"),
           Output(K_TRIPS, "children"), Output(CRUMB, "children"), Output(ASOF, "children"), *FILTERS)
+@memo_callback(q.DATASET, "reference")
 def kpis(period, district, _tick):
     """Mean hours and within-target shares for the city or the chosen district."""
     first, last = q.period_days(period)
@@ -64,6 +66,7 @@ def kpis(period, district, _tick):
 
 @callback(Output(HOURS, "figure"), Output(RATES, "figure"), Output(MONTHLY, "figure"), Output(GRID, "rowData"),
           *FILTERS)
+@memo_callback(q.DATASET, "reference")
 def charts(period, district, _tick):
     """Every district (a scoped user: their own), the monthly trend of the chosen scope, and the table."""
     first, last = q.period_days(period)

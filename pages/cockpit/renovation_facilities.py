@@ -17,6 +17,7 @@ from layers.choropleth import boundaries_url, choropleth_hideout, choropleth_lay
 from layers.renovation_points import BAND_COLORS, facility_collection, facility_layer
 from queries import reference
 from queries import renovation_waste as q
+from queries.memo import memo_callback
 from security.context import district_scope
 
 dash.register_page(__name__, path="/cockpit/renovation/facilities", name="装修垃圾分拣处置", order=54,
@@ -66,6 +67,7 @@ def _district_outline():
 @callback(Output(K_COUNT, "children"), Output(K_CAPACITY, "children"), Output(K_RATE, "children"),
           Output(K_OVER, "children"), Output(CRUMB, "children"), Output(ASOF, "children"), Output(LAYER, "data"),
           Output(LAYER, "hideout"), Output(BANDS, "figure"), Output(GRID, "rowData"), *FILTERS)
+@memo_callback(q.DATASET, "reference")
 def facilities(period, district, _tick):
     """Facility KPIs (the average rate weighted by capacity), the map, the bands and the table."""
     first, last = q.period_days(period)
@@ -82,6 +84,7 @@ def facilities(period, district, _tick):
 
 
 @callback(Output(HISTOGRAM, "figure"), *FILTERS)
+@memo_callback(q.DATASET, "reference")
 def histogram(period, district, _tick):
     """How often facilities ran at each load rate, in 10 % bins (the last bin: 140 % and above)."""
     first, last = q.period_days(period)

@@ -20,6 +20,7 @@ from layers.basemap import base_map
 from layers.choropleth import choropleth_layer, choropleth_outputs, choropleth_view
 from layers.renovation_points import point_collection, point_hideout, point_layer
 from queries import renovation_waste as q
+from queries.memo import memo_callback
 from security.context import district_scope
 
 dash.register_page(__name__, path="/cockpit/renovation/points", name="装修垃圾收运点位", order=50,
@@ -67,6 +68,7 @@ def layout(**_query) -> html.Div:
 @callback(Output(K_POINTS, "children"), Output(K_ACTIVE, "children"), Output(K_TRANSFER, "children"),
           Output(K_CAPACITY, "children"), Output(CRUMB, "children"), Output(ASOF, "children"),
           Output(BY_DISTRICT, "figure"), *FILTERS)
+@memo_callback(q.DATASET, "reference")
 def ledger(district, _tick):
     """Headline counts and the per-district chart (a scoped user sees their district only)."""
     scope = district_scope()
@@ -80,6 +82,7 @@ def ledger(district, _tick):
 
 
 @callback(*choropleth_outputs(OUTLINE), *FILTERS)
+@memo_callback(q.DATASET, "reference")
 def outline(district, _tick):
     """The districts as the map's base (no online tiles), shaded by their point count through hideout."""
     df = q.points_by_district(scope=district_scope())
@@ -88,6 +91,7 @@ def outline(district, _tick):
 
 
 @callback(Output(GRID, "rowData"), *FILTERS)
+@memo_callback(q.DATASET, "reference")
 def grid(district, _tick):
     """The ledger rows of the chosen district (the city's busiest points when none is chosen)."""
     df = q.point_ledger(district, scope=district_scope(), limit=3000)

@@ -14,6 +14,7 @@ from components.grid import data_grid
 from components.renovation_board import district_filter_bar, register_export, scope_caption
 from db.renovation_waste import WARNING_KINDS
 from queries import renovation_waste as q
+from queries.memo import memo_callback
 from security.context import district_scope
 
 dash.register_page(__name__, path="/cockpit/renovation/supervision", name="装修垃圾监管预警", order=52,
@@ -63,6 +64,7 @@ def layout(**_query) -> html.Div:
 @callback(Output(K_TOTAL, "children"), Output(K_RATE, "children"),
           Output(K_HOURS, "children"), *[Output(i, "children") for i in KIND_IDS.values()],
           Output(CRUMB, "children"), Output(ASOF, "children"), *FILTERS)
+@memo_callback(q.DATASET, "reference")
 def kpis(period, district, _tick):
     """Warnings raised, the share handled and the mean hours to handle, and each kind's count."""
     first, last = q.period_days(period)
@@ -76,6 +78,7 @@ def kpis(period, district, _tick):
 
 @callback(Output(BY_KIND, "figure"), Output(MONTHLY, "figure"), Output(BY_DISTRICT, "figure"),
           Output(POINTS, "children"), Output(GRID, "rowData"), *FILTERS)
+@memo_callback(q.DATASET, "reference")
 def charts(period, district, _tick):
     """Kinds raised vs handled, the monthly trend by kind, districts per 1,000 trips, top points, newest rows."""
     first, last = q.period_days(period)

@@ -13,6 +13,7 @@ from components.grid import data_grid
 from components.renovation_board import district_filter_bar, register_export, scope_caption
 from db.renovation_waste import VIOLATION_KINDS
 from queries import renovation_waste as q
+from queries.memo import memo_callback
 from security.context import district_scope
 
 dash.register_page(__name__, path="/cockpit/renovation/violations", name="装修垃圾运输违规", order=55,
@@ -52,6 +53,7 @@ def layout(**_query) -> html.Div:
 @callback(Output(K_TOTAL, "children"), *[Output(i, "children") for i in KIND_IDS.values()],
           Output(CRUMB, "children"), Output(ASOF, "children"), Output(MONTHLY, "figure"), Output(BY_DISTRICT, "figure"),
           *FILTERS)
+@memo_callback(q.DATASET, "reference")
 def overview(period, district, _tick):
     """Counts per kind, the monthly trend and the districts."""
     first, last = q.period_days(period)
@@ -67,6 +69,7 @@ def overview(period, district, _tick):
 
 
 @callback(Output(COMPANIES, "children"), Output(VEHICLES, "rowData"), *FILTERS)
+@memo_callback(q.DATASET, "reference")
 def rankings(period, district, _tick):
     """Companies and vehicles with the most violations."""
     first, last = q.period_days(period)

@@ -11,6 +11,7 @@ from components.cards import chart_card, kpi_card
 from components.export import export_menu
 from components.renovation_board import district_filter_bar, register_export, scope_caption
 from queries import renovation_waste as q
+from queries.memo import memo_callback
 from security.context import district_scope
 
 dash.register_page(__name__, path="/cockpit/renovation/volume", name="装修垃圾总量", order=51,
@@ -48,6 +49,7 @@ def layout(**_query) -> html.Div:
 @callback(Output(K_WEIGHT, "children"), Output(K_TRIPS, "children"), Output(K_DAILY, "children"),
           Output(K_YOY, "children"), Output(K_SLOPE, "children"), Output(CRUMB, "children"), Output(ASOF, "children"),
           *FILTERS)
+@memo_callback(q.DATASET, "reference")
 def kpis(period, district, _tick):
     """Tonnes, trips, daily average, year-on-year change and the monthly trend slope."""
     first, last = q.period_days(period)
@@ -60,6 +62,7 @@ def kpis(period, district, _tick):
 
 @callback(Output(TREND, "figure"), Output(BY_DISTRICT, "figure"), Output(YEARS, "figure"), Input(GRAIN, "value"),
           *FILTERS)
+@memo_callback(q.DATASET, "reference")
 def charts(grain, period, district, _tick):
     """The series at the chosen grain, tonnes by district, and each year's months side by side."""
     first, last = q.period_days(period)

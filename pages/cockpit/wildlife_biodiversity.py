@@ -18,6 +18,7 @@ from db.wildlife import TAXA
 from layers.basemap import base_map
 from layers.points import circle_markers
 from queries import wildlife as q
+from queries.memo import memo_callback
 from security.context import audit_export, district_scope
 
 dash.register_page(__name__, path="/cockpit/wildlife/biodiversity", name="生物多样性", order=30,
@@ -72,6 +73,7 @@ def _fmt(value, digits: int = 3) -> str:
 @callback(Output(K_RICH, "children"), Output(K_SHANNON, "children"), Output(K_SIMPSON, "children"),
           Output(K_INVSIMPSON, "children"), Output(K_PIELOU, "children"), Output(K_CHAO1, "children"),
           Output(ASOF, "children"), *FILTERS)
+@memo_callback(q.DATASET, "reference")
 def kpis(year, taxon, site, _tick):
     """Indices of the city (or the site chosen) for the year, pooled over sites."""
     df = q.diversity_by_year(taxon, None, site, scope=district_scope())
@@ -84,6 +86,7 @@ def kpis(year, taxon, site, _tick):
 
 
 @callback(Output(MAP_LAYER, "children"), Output(GRID, "rowData"), *FILTERS)
+@memo_callback(q.DATASET, "reference")
 def sites_map(year, taxon, _site, _tick):
     """Sites sized by species richness, and the per-site index table."""
     df = q.diversity_by_site(year, taxon, scope=district_scope())
@@ -95,6 +98,7 @@ def sites_map(year, taxon, _site, _tick):
 
 @callback(Output(DISTRICT_CHART, "figure"), Output(YEAR_CHART, "figure"), Output(SPECIES_CHART, "figure"),
           Output(MONTH_CHART, "figure"), *FILTERS)
+@memo_callback(q.DATASET, "reference")
 def charts(year, taxon, site, _tick):
     """District ranking, the yearly change of the indices, dominant species and the monthly counts."""
     scope = district_scope()

@@ -16,6 +16,7 @@ from components.selectors import selector, selector_bar
 from layers.basemap import base_map
 from layers.points import circle_markers
 from queries import wildlife as q
+from queries.memo import memo_callback
 from security.context import audit_export, district_scope
 
 dash.register_page(__name__, path="/cockpit/wildlife/epidemic", name="疫源疫病监测", order=35,
@@ -66,6 +67,7 @@ def layout(**_query) -> html.Div:
           Output(K_ANOMALIES, "children"), Output(K_DEATHS, "children"), Output(K_OPEN, "children"),
           Output(DAILY_CHART, "figure"), Output(ANOMALY_GRID, "rowData"), Output(ASOF, "children"),
           Input(DAYS, "value"), Input(REFRESH, "n_intervals"))
+@memo_callback(q.DATASET, "reference")
 def reports(days, _tick):
     """The period's daily series, KPIs and anomaly list."""
     scope = district_scope()
@@ -88,6 +90,7 @@ def reports(days, _tick):
 
 
 @callback(Output(MAP_LAYER, "children"), Output(STATION_GRID, "rowData"), Input(REFRESH, "n_intervals"))
+@memo_callback(q.DATASET, "reference")
 def stations(_tick):
     """Stations coloured by their last week: anomaly (red), missing reports (orange) or normal (green)."""
     scope = district_scope()

@@ -16,6 +16,7 @@ from layers.basemap import base_map
 from layers.choropleth import choropleth_layer, choropleth_outputs, choropleth_view
 from layers.points import cell_layer
 from queries import wildlife as q
+from queries.memo import memo_callback
 from security.context import audit_export, district_scope
 
 dash.register_page(__name__, path="/cockpit/wildlife/invasive", name="外来入侵物种", order=34,
@@ -61,6 +62,7 @@ def layout(**_query) -> html.Div:
 @callback(Output(K_RECORDS, "children"), Output(K_AREA, "children"), Output(K_DISTRICTS, "children"),
           Output(K_CONTROL, "children"), Output(K_REDUCTION, "children"), *choropleth_outputs(P + "districts"),
           Output(MAP_LAYER, "children"), Output(DISTRICT_CHART, "figure"), Output(ASOF, "children"), *FILTERS)
+@memo_callback(q.DATASET, "reference")
 def year_view(species, year, _tick):
     """The chosen year: KPIs, districts and the occurrence cells over the district outlines."""
     scope = district_scope()
@@ -81,6 +83,7 @@ def year_view(species, year, _tick):
 
 
 @callback(Output(SPREAD_CHART, "figure"), Output(AREA_CHART, "figure"), Output(METHOD_CHART, "figure"), *FILTERS)
+@memo_callback(q.DATASET, "reference")
 def spread(species, _year, _tick):
     """Spread over the years per species, infested and remaining area, and the control methods' effect."""
     scope = district_scope()

@@ -14,6 +14,7 @@ from components.export import export_menu, to_download
 from components.grid import data_grid
 from components.selectors import selector, selector_bar
 from queries import wildlife as q
+from queries.memo import memo_callback
 from security.context import audit_export, district_scope
 
 dash.register_page(__name__, path="/cockpit/wildlife/monitoring", name="生态监测成果", order=32,
@@ -56,6 +57,7 @@ def layout(**_query) -> html.Div:
 @callback(Output(K_TREND, "children"), Output(K_Z, "children"), Output(K_P, "children"),
           Output(K_SLOPE, "children"), Output(K_CHANGE, "children"), Output(SERIES_CHART, "figure"),
           Output(ANNUAL_CHART, "figure"), Output(ASOF, "children"), *FILTERS)
+@memo_callback(q.DATASET, "reference")
 def indicator(name, site, _tick):
     """The test results and charts of one indicator (a site's, or the mean of the sites)."""
     from analytics.trend import mann_kendall, pettitt
@@ -81,6 +83,7 @@ def indicator(name, site, _tick):
 
 
 @callback(Output(GRID, "rowData"), Input(REFRESH, "n_intervals"))
+@memo_callback(q.DATASET, "reference")
 def table(_tick):
     """Every site × indicator with its test results."""
     df = q.trends(scope=district_scope())

@@ -18,6 +18,7 @@ from layers.basemap import base_map
 from layers.points import circle_markers
 from layers.raster import surface_overlay
 from queries import wildlife as q
+from queries.memo import memo_callback
 from security.context import audit_export, district_scope
 
 dash.register_page(__name__, path="/cockpit/wildlife/plots", name="湿地样地调查", order=31,
@@ -63,6 +64,7 @@ def layout(**_query) -> html.Div:
 
 
 @callback(Output(SPECIES, "options"), Input(SITE, "value"))
+@memo_callback(q.DATASET, "reference")
 def species_options(site):
     """The species counted in the chosen site's plots."""
     df = q.plot_species(site, scope=district_scope())
@@ -71,6 +73,7 @@ def species_options(site):
 
 @callback(Output(K_PLOTS, "children"), Output(K_INDIVIDUALS, "children"), Output(K_DENSITY, "children"),
           Output(DENSITY_CHART, "figure"), Output(GRID, "rowData"), Output(ASOF, "children"), *FILTERS)
+@memo_callback(q.DATASET, "reference")
 def plots(site, year, species, _tick):
     """Plot densities: KPIs, the ranking and the table."""
     df = q.plot_densities(site, year, species, scope=district_scope())
@@ -86,6 +89,7 @@ def plots(site, year, species, _tick):
 
 @callback(Output(MAP_LAYER, "children"), Output(K_BANDWIDTH, "children"), Output(MAP, "center"), *FILTERS,
           Input(KERNEL, "value"), Input(RULE, "value"), Input(BANDWIDTH, "value"))
+@memo_callback(q.DATASET, "reference")
 def surface(site, year, species, _tick, kernel, rule, h):
     """The kernel density image and the plots on top of it, centred on the site."""
     scope = district_scope()

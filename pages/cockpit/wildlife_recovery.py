@@ -14,6 +14,7 @@ from components.grid import data_grid
 from layers.basemap import base_map
 from layers.points import circle_markers
 from queries import wildlife as q
+from queries.memo import memo_callback
 from security.context import audit_export, district_scope
 
 dash.register_page(__name__, path="/cockpit/wildlife/recovery", name="极小种群复壮", order=33,
@@ -52,6 +53,7 @@ def layout(**_query) -> html.Div:
           Output(K_SURVIVAL, "children"), Output(POP_CHART, "figure"), Output(SURV_CHART, "figure"),
           Output(MAP_LAYER, "children"), Output(GRID, "rowData"), Output(ASOF, "children"),
           Input(REFRESH, "n_intervals"))
+@memo_callback(q.DATASET, "reference")
 def board(_tick):
     """Every chart of the page from the population-year table."""
     df = q.recovery(scope=district_scope())

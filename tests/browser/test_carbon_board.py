@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from datagen.domains.security import DEMO_PASSWORD
 from db import db
 from db.security import AuditLog
-from tests.browser import open_page, sign_in, wait_for_dash
+from tests.browser import drawn, open_page, sign_in, wait_for_dash
 
 pytestmark = pytest.mark.browser
 
@@ -75,7 +75,7 @@ def test_service_boards_show_data(live_server, browser, path, kpi):
     sign_in(browser, live_server, "leader", DEMO_PASSWORD)
     assert open_page(browser, f"{live_server}/cockpit/carbon/{path}") == []
     assert _num(browser.find_element(By.ID, kpi).text) > 0
-    assert browser.find_elements(By.CSS_SELECTOR, ".js-plotly-plot .bars path, .js-plotly-plot g.point")
+    assert drawn(browser, ".js-plotly-plot .bars path, .js-plotly-plot g.point")
 
 
 @pytest.mark.module(217)

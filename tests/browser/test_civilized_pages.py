@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from datagen.domains.security import DEMO_PASSWORD
 from db import db
 from db.security import AuditLog
-from tests.browser import open_page, sign_in, wait_for_dash
+from tests.browser import drawn, open_page, sign_in, wait_for_dash
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +50,7 @@ def test_statistics_page(live_server, browser, mode):
     applications = int(re.sub(r"\D", "", browser.find_element(By.ID, "civ-stats-k-apps").text))
     assert applications > 0
     assert browser.find_element(By.ID, "civ-stats-k-award").text.endswith("%")
-    assert browser.find_elements(By.CSS_SELECTOR, "#civ-stats-by-stage g.point, #civ-stats-by-stage .bars path")
+    assert drawn(browser, "#civ-stats-by-stage g.point, #civ-stats-by-stage .bars path")
     industries = _grid_rows(browser, "civ-stats-grid")
     assert industries and any("园林绿化" in r for r in industries)
     _pick(browser, "civ-stats-dim", "区")

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from datagen.domains.security import DEMO_PASSWORD
 from db import db
 from db.security import AuditLog
-from tests.browser import open_page, sign_in, wait_for_dash
+from tests.browser import drawn, open_page, sign_in, wait_for_dash
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +37,7 @@ def test_distribution_drill_down_and_back(live_server, browser, mode):
     city = _int(browser.find_element(By.ID, "h12319-dist-k-received").text)
     assert city > 0
     assert len(browser.find_elements(By.CSS_SELECTOR, "#h12319-dist-map path.leaflet-interactive")) >= 16
-    assert browser.find_elements(By.CSS_SELECTOR, "#h12319-dist-by-line .bars path, #h12319-dist-by-line g.point")
+    assert drawn(browser, "#h12319-dist-by-line .bars path, #h12319-dist-by-line g.point")
     _click_largest(browser, "#h12319-dist-map path.leaflet-interactive")
     crumb = browser.find_element(By.ID, "h12319-dist-crumb").text
     assert "全市" not in crumb and crumb.endswith("区")

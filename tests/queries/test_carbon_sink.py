@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pytest
 from sqlalchemy import delete, insert, select
 
@@ -129,3 +130,29 @@ def test_dust_retention(app, known):
         # PM2.5: plane 300 m² × 0.0003980 kg/m² (see test_carbon_dust) = 0.11939 kg;
         # camphor 100 m² × 0.001 × 28e-6 × 300 d × 86,400 × 0.5 × 1.0 = 0.036288 kg
         assert s["pm25_kg"] == pytest.approx(0.11939 + 0.036288, rel=1e-3)
+
+
+@pytest.mark.module(217, 218)
+def test_sums_without_services_equal_the_full_breakdown(app, known):
+    """The storage and sequestration pages group by their keys alone (no services): the same sums."""
+    cq = q
+    with app.server.app_context():
+        lean = cq.summary(ROUND, services=False)
+        assert lean["trees"] == 3 and lean["carbon_kg"] == 600.0 and lean["seq_c_kg"] == 60.0
+        assert "transpiration_t" not in lean
+        by_district = cq.by_district(ROUND, services=False).set_index("district_code")
+        assert by_district.loc["310101", "carbon_kg"] == 300.0 and by_district.loc["310104", "trees"] == 1
+        rnd = 1
+        for fn, args in ((cq.by_district, (rnd,)), (cq.by_species, (rnd,)), (cq.trend, ()),
+                         (cq.by_street, ("310115", rnd))):
+            full, lean = fn(*args), fn(*args, services=False)
+            key = lean.columns[0] if fn is not cq.trend else "round_no"
+            full, lean = full.sort_values(key).reset_index(drop=True), lean.sort_values(key).reset_index(drop=True)
+            assert len(full) == len(lean) > 0
+            for col in ("trees", "carbon_t", "seq_co2_t", "avg_dbh_cm"):
+                assert np.allclose(full[col], lean[col], rtol=1e-9), (fn.__name__, col)
+            assert "transpiration_t" in full.columns and "transpiration_t" not in lean.columns
+        s_full, s_lean = cq.summary(rnd), cq.summary(rnd, services=False)
+        assert s_full["trees"] == s_lean["trees"] > 0 and abs(s_full["carbon_t"] - s_lean["carbon_t"]) < 1e-6
+        empty = cq.summary(rnd, district="999999", services=False)
+        assert empty["trees"] == 0 and empty["carbon_t"] == 0
