@@ -64,18 +64,35 @@ def _default_database_url(instance_path: Path) -> str:
     return f"sqlite:///{instance_path / 'lvrong.sqlite'}"
 
 
-def load_secrets(instance_path: Path) -> dict:
-    """Read instance/secrets.json, creating it with fresh random secrets on first start."""
-    path = instance_path / "secrets.json"
+def read_or_create_json(path: Path, make) -> dict:
+    """The JSON object in ``path``, or ``make()`` written there first (owner-only: such files hold keys).
+
+    Safe when several processes start at once (gunicorn workers on a first start): the content is written
+    to a private temporary file and linked into place, which fails if another process got there first; then
+    that process's file, complete, is what everyone reads. Nobody ever reads a half-written file."""
     if path.exists():
         return json.loads(path.read_text(encoding="utf-8"))
-    instance_path.mkdir(parents=True, exist_ok=True)
-    data = {"SECRET_KEY": secrets.token_hex(32)}
-    # Write with owner-only permissions: the file holds keys.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=2)
-    return data
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = make()
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=2)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return json.loads(path.read_text(encoding="utf-8"))
+        return data
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def load_secrets(instance_path: Path) -> dict:
+    """Read instance/secrets.json, creating it with fresh random secrets on first start."""
+    return read_or_create_json(instance_path / "secrets.json", lambda: {"SECRET_KEY": secrets.token_hex(32)})
 
 
 def from_env(overrides: dict | None = None) -> Settings:

@@ -7,7 +7,6 @@ blobs still decrypt because each carries its key id).
 from __future__ import annotations
 
 import json
-import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,15 +48,9 @@ def _ring(data: dict) -> KeyRing:
 
 def load_or_create(instance_path: Path) -> KeyRing:
     """Read ``instance/keys.json``, creating it with fresh keys on first start."""
-    path = Path(instance_path) / "keys.json"
-    if path.exists():
-        return _ring(json.loads(path.read_text(encoding="utf-8")))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = _generate()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=2)
-    return _ring(data)
+    from settings import read_or_create_json
+
+    return _ring(read_or_create_json(Path(instance_path) / "keys.json", _generate))
 
 
 def rotate_sm4(instance_path: Path) -> str:
