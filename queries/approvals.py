@@ -1,8 +1,8 @@
 """Reads of the approvals statistics (issue 6), cached by the ``approvals`` data version.
 
-Every count is aggregated in SQL (a few grouped selects over ``ap_case``, ``ap_step`` and
-``ap_supervision_task``), so the page stays fast at 300,000 cases. Working days per step are averaged
-from (step, start day, finish day) groups with the engine's calendar (``analytics.workdays``). Every
+Every count is aggregated in SQL (a few grouped selects over ``ap_case`` and ``ap_supervision_task``), so
+the page stays fast at 300,000 cases. Working days per step come from ``ap_rollup_step``, which the engine
+keeps as each step finishes (the days counted with ``analytics.workdays``). Every
 function takes ``scope`` (the user's district, None for the whole city); a district-scoped user only
 ever gets their own district, whatever district they ask for.
 """
@@ -13,9 +13,8 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import Date, and_, case, cast, func, literal, literal_column, select
 
-from analytics.workdays import CalendarUnknown, workdays_between
 from db import db
-from db.approvals import Case, CaseStep, SupervisionTask
+from db.approvals import Case, StepRollup, SupervisionTask
 from db.reference import District
 from queries import read_df, versioned
 from queries.reference import effective_district
@@ -163,46 +162,22 @@ def step_days(year: int | None, *, item: str | None = None, district: str | None
 
 @versioned(DATASET)
 def _step_days(year: int | None, item: str | None, district: str | None) -> pd.DataFrame:
-    start, finish = _local_day(CaseStep.started_at), _local_day(CaseStep.finished_at)
-    stmt = (select(CaseStep.label, start.label("start"), finish.label("finish"), func.count().label("n"))
-            .join(Case, Case.id == CaseStep.case_id).where(CaseStep.finished_at.is_not(None))
-            .group_by(CaseStep.label, start, finish))
-    stmt = stmt.where(Case.state != "draft")
+    """From the step rollup (kept by the engine as steps finish): a few thousand rows, not every step."""
+    t = StepRollup
+    stmt = select(t.label, func.sum(t.steps).label("steps"), func.sum(t.work_days).label("days")).group_by(t.label)
     if district:
-        stmt = stmt.where(Case.district_code == district)
+        stmt = stmt.where(t.district_code == district)
     if item:
-        stmt = stmt.where(Case.item_code == item)
+        stmt = stmt.where(t.item_code == item)
     if year:
-        tz = dt.timezone(dt.timedelta(hours=8))
-        stmt = stmt.where(CaseStep.started_at >= dt.datetime(year, 1, 1, tzinfo=tz),
-                          CaseStep.started_at < dt.datetime(year + 1, 1, 1, tzinfo=tz))
-    df = read_df(stmt)
-    if not len(df):
+        stmt = stmt.where(t.month >= dt.date(year, 1, 1), t.month < dt.date(year + 1, 1, 1))
+    out = read_df(stmt)
+    if not len(out):
         return pd.DataFrame(columns=["label", "steps", "avg_days"])
-    memo: dict[tuple, int] = {}
-
-    def days(a, b) -> float:
-        key = (a, b)
-        if key not in memo:
-            try:
-                memo[key] = max(0, workdays_between(_as_date(a), _as_date(b)))
-            except CalendarUnknown:
-                memo[key] = 0
-        return memo[key]
-
-    df["days"] = [days(a, b) for a, b in zip(df.start, df.finish)]
-    df["weighted"] = df.days * df.n
-    out = df.groupby("label").agg(steps=("n", "sum"), weighted=("weighted", "sum")).reset_index()
-    out["avg_days"] = (out.weighted / out.steps).round(2)
-    return out[["label", "steps", "avg_days"]].sort_values("avg_days", ascending=False).reset_index(drop=True)
-
-
-def _as_date(value) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
+    out["steps"] = out["steps"].astype(int)
+    out["avg_days"] = (out["days"].astype(float) / out["steps"]).round(2)
+    return (out[["label", "steps", "avg_days"]].sort_values(["avg_days", "label"], ascending=[False, True])
+            .reset_index(drop=True))
 
 
 def supervision(year: int | None, *, district: str | None = None, scope: str | None = None) -> dict:

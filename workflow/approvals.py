@@ -21,11 +21,13 @@ from typing import Any
 from uuid import uuid4
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from db.approvals import (RECORD_KINDS, SITE_STATUSES, SUPERVISION_STATES, AdSite, Case, CaseMaterial, CaseStep,
-                          Certificate, Document, FeeAssessment, Species, SupervisionRecord, SupervisionTask)
+                          Certificate, Document, FeeAssessment, Species, StepRollup, SupervisionRecord,
+                          SupervisionTask)
+from db.meta import touch
 from db.reference import District
 from integrations.outbox import ON_DELIVERED, enqueue
 from security import audit
@@ -42,10 +44,11 @@ __all__ = [
     "create_draft", "save_draft", "validate", "add_material", "remove_material", "missing", "submit", "act",
     "edit_draft", "assess_fee", "confirm_payment", "set_national_code", "certificate_payload",
     "add_supervision_record", "save_ad_site", "save_species", "desk_todos", "overdue", "warning",
-    "current_step", "FOREST_FEE_RATES",
+    "current_step", "FOREST_FEE_RATES", "rebuild_step_rollup", "step_work_days",
 ]
 
 ITEM_TYPE = "ap_case"
+DATASET = "approvals"  # the data version the statistics are cached under (queries.approvals)
 CERTIFICATE_KIND = "approvals.certificate"
 DECISION_KIND = "approvals.decision"
 FEE_NOTICE_KIND = "approvals.fee_notice"
@@ -140,6 +143,7 @@ def _audit(session: Session, actor: Actor, action: str, object_id: Any, detail: 
            now: datetime | None = None) -> None:
     audit.append(session, username=actor.username, source_ip=actor.source_ip, action=f"approvals.{action}",
                  object_type=ITEM_TYPE, object_id=str(object_id), detail=detail or {}, now=now)
+    touch(session, DATASET)  # the statistics' cached reads miss after this transaction
 
 
 def _get(session: Session, case_id: int, expected_version: int | None = None) -> Case:
@@ -297,7 +301,62 @@ def _finish_step(session: Session, case: Case, actor: Actor, outcome: str, comme
                          .order_by(CaseStep.seq.desc()).limit(1))
     if row is not None:
         row.finished_at, row.actor, row.outcome, row.comment = now, actor.username, outcome, comment
+        _count_step(session, case.item_code, case.district_code, row.label, row.started_at, now)
     inbox.close_todos(session, ITEM_TYPE, case.id)
+
+
+def _local_date(value: datetime) -> date:
+    """The Shanghai calendar day of a stored time (SQLite gives naive UTC)."""
+    return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(SHANGHAI).date()
+
+
+def step_work_days(started: date, finished: date) -> int:
+    """Working days a step took (0 when it finished the day it started, or beyond the known calendar)."""
+    try:
+        return max(0, workdays_between(started, finished))
+    except CalendarUnknown:
+        return 0
+
+
+def _count_step(session: Session, item_code: str, district_code: str, label: str, started: datetime,
+                finished: datetime) -> None:
+    """Add one finished step to the step rollup, in the caller's transaction (insert or add, atomically)."""
+    start = _local_date(started)
+    values = {"month": start.replace(day=1), "item_code": item_code, "district_code": district_code,
+              "label": label, "steps": 1, "work_days": step_work_days(start, _local_date(finished))}
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert
+    stmt = upsert(StepRollup).values(**values)
+    t = StepRollup.__table__
+    session.execute(stmt.on_conflict_do_update(
+        index_elements=[t.c.month, t.c.item_code, t.c.district_code, t.c.label],
+        set_={"steps": t.c.steps + 1, "work_days": t.c.work_days + stmt.excluded.work_days}))
+
+
+def rebuild_step_rollup(conn) -> int:
+    """Recount the step rollup from every finished step (the data build; a repair); returns its rows."""
+    t, c = CaseStep.__table__, Case.__table__
+    rows = conn.execute(select(c.c.item_code, c.c.district_code, t.c.label, t.c.started_at, t.c.finished_at)
+                        .select_from(t.join(c, c.c.id == t.c.case_id))
+                        .where(t.c.finished_at.is_not(None), c.c.state != "draft"))
+    sums: dict[tuple, list[int]] = {}
+    days: dict[tuple[date, date], int] = {}
+    for item, district, label, started, finished in rows:
+        start, end = _local_date(started), _local_date(finished)
+        if (start, end) not in days:
+            days[start, end] = step_work_days(start, end)
+        cell = sums.setdefault((start.replace(day=1), item, district, label), [0, 0])
+        cell[0] += 1
+        cell[1] += days[start, end]
+    conn.execute(delete(StepRollup.__table__))
+    if sums:
+        conn.execute(StepRollup.__table__.insert(), [
+            {"month": k[0], "item_code": k[1], "district_code": k[2], "label": k[3], "steps": v[0], "work_days": v[1]}
+            for k, v in sums.items()])
+    return len(sums)
 
 
 def _shift_clock(session: Session, case: Case, today: date) -> int:

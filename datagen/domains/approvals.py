@@ -30,8 +30,8 @@ from sqlalchemy import delete, select, text
 from analytics.workdays import is_working_day as is_workday
 from datagen.core import BuildContext, plugin
 from datagen.roads import DISTRICT_ROADS, GENERIC_ROADS
-from db.approvals import (AdSite, Case, CaseStep, Certificate, FeeAssessment, Species, SupervisionRecord,
-                          SupervisionTask)
+from db.approvals import (AdSite, Case, CaseStep, Certificate, FeeAssessment, Species, StepRollup,
+                          SupervisionRecord, SupervisionTask)
 from db.documents import DocumentCounter
 from db.reference import District, Street
 from db.security import SignedRecord
@@ -39,6 +39,7 @@ from db.workflow import Todo
 from security import keys
 from security.signing import canonical
 from security.sm import sm2_sign, sm3
+from workflow.approvals import rebuild_step_rollup
 from workflow.catalog import catalog
 
 SIZES = {"demo": 2500, "city": 262_000}  # top-level cases; composite components come on top (city ≈ 355,000)
@@ -399,7 +400,7 @@ def _estimate(scale: str) -> int:
 
 
 TABLES = [AdSite.__table__, Species.__table__, Case.__table__, CaseStep.__table__, Certificate.__table__,
-          FeeAssessment.__table__, SupervisionTask.__table__, SupervisionRecord.__table__]
+          FeeAssessment.__table__, SupervisionTask.__table__, SupervisionRecord.__table__, StepRollup.__table__]
 
 
 @plugin("approvals", order=120, tables=TABLES, datasets=["approvals"], estimate=_estimate)
@@ -423,6 +424,7 @@ def generate(ctx: BuildContext) -> None:
     _sites(w)
     _cases(w)
     _flush(w, final=True)
+    rebuild_step_rollup(conn)
     if conn.dialect.name == "postgresql":
         for table in ("ap_case", "ap_step", "ap_certificate", "ap_fee_assessment", "ap_supervision_task",
                       "ap_supervision_record", "ap_ad_site", "ap_species", "signed_record", "wf_todo"):
