@@ -14,6 +14,7 @@ from components.grid import data_grid
 from layers.basemap import base_map
 from layers.choropleth import choropleth_layer, choropleth_outputs, choropleth_view
 from queries import reference
+from queries.memo import memo_callback
 from security.context import district_scope
 
 dash.register_page(__name__, path="/gis/divisions", name="行政区划", title="行政区划 · 绿容通",
@@ -76,6 +77,7 @@ def pick_district(click: dict | None, trigger: str | None):
 
 
 @callback(*choropleth_outputs(GEOJSON), Output(CAPTION, "children"), Input(METRIC, "value"), Input(SELECTED, "data"))
+@memo_callback("reference")
 def draw_map(metric, selected):
     """Districts coloured by the chosen metric, or the selected district's approximate street cells (the
     boundaries come once by URL; only values and tooltips travel)."""
@@ -94,6 +96,7 @@ def draw_map(metric, selected):
           Output(KPI_TOWNS, "children"), Output(KPI_AREA, "children"),
           Output(CHART, "figure"), Output(GRID, "rowData"),
           Input(METRIC, "value"), Input(SELECTED, "data"))
+@memo_callback("reference")
 def fill_panels(metric, selected):
     """KPIs for the city or the selected district, a ranking chart and the street list."""
     selected = reference.effective_district(selected, district_scope())

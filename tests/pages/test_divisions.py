@@ -17,7 +17,7 @@ def test_fill_panels_city_and_district(app, divisions):
     with app.server.app_context():
         d, s, t, area, chart, rows = divisions.fill_panels("area_km2", None)
         assert d == "16" and int(s.replace(",", "")) + int(t.replace(",", "")) <= len(rows)
-        assert set(chart.data[0].y[:2]) == {"浦东新区", "崇明区"}  # largest first (official: 1210, 1185 km²)
+        assert set(chart["data"][0]["y"][:2]) == {"浦东新区", "崇明区"}  # largest first (official: 1210, 1185 km²)
         d1, *_rest, rows1 = divisions.fill_panels("units", "310101")
         assert d1 == "1" and {r["district"] for r in rows1} == {"黄浦区"}
 
