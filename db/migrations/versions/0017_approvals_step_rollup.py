@@ -25,7 +25,9 @@ def upgrade() -> None:
     sa.Column('work_days', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('month', 'item_code', 'district_code', 'label', name=op.f('pk_ap_rollup_step'))
     )
-    op.create_index(op.f('ix_ap_case_submitted_at'), 'ap_case', ['submitted_at'], unique=False)
+    op.create_index(op.f('ix_ap_case_submitted_at'), 'ap_case', ['submitted_at'], unique=False,
+                    postgresql_include=['item_code', 'district_code', 'state', 'composite_parent_id', 'decided_at',
+                                        'due_date', 'step_due'])
     # Count the steps already there (none on a new install) with the engine's own rule.
     from workflow.approvals import rebuild_step_rollup
 
