@@ -190,7 +190,9 @@ def _write(case: Case, name: str, data: bytes) -> str:
 
 
 def _sync(session: Session, case: Case, action: str, actor: Actor, now: datetime) -> None:
-    """The case-library event of one step (idempotency key: case number and event sequence)."""
+    """The case-library event of one step (idempotency key: case number and event sequence); every state
+    change passes here, so it also marks the statistics' data as changed."""
+    touch(session, DATASET)
     case.sync_seq += 1
     item, sub, sit = _spec(case)
     step = current_step(case)
