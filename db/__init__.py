@@ -65,8 +65,12 @@ def make_engine(url: str, **kwargs) -> Engine:
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     # Statistics group tens of thousands of rows: with the server default of 4 MB they sort on disk (the
-    # approvals counts: 200 ms; with 16 MB a hash aggregate in memory, 60 ms). Per connection, not global.
-    kwargs.setdefault("connect_args", {"options": "-c work_mem=16MB"})
+    # approvals counts: 200 ms; with 16 MB a hash aggregate in memory, 60 ms). Per connection, not global;
+    # added to any ``options`` the URL carries (a connect argument would replace them, e.g. a search_path).
+    given = make_url(url).query.get("options", "")
+    given = given[-1] if isinstance(given, tuple) else given
+    if "work_mem" not in given:
+        kwargs.setdefault("connect_args", {"options": f"{given} -c work_mem=16MB".strip()})
     if "poolclass" not in kwargs:
         kwargs.setdefault("pool_size", 5)
         kwargs.setdefault("max_overflow", 10)
