@@ -50,7 +50,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 DOC_KINDS = {"decision": "行政许可决定书", "certificate": "证书/批准文件", "fee_notice": "森林植被恢复费缴纳通知书",
              "land_consent": "使用林地审核同意书"}
 OUTCOMES = {"approved": "通过", "returned": "退回补正", "reject": "不予许可", "not_accept": "不予受理",
-            "withdrawn": "撤回"}
+            "withdrawn": "撤回", "terminate": "终止办理"}
 
 
 # ------------------------------------------------------------------------------------------ shared helpers

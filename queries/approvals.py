@@ -26,7 +26,8 @@ RUNNING = ("in_progress", "parallel")
 DECIDED = ("approved", "rejected")
 # Literal SQL text (no bound parameters), so that the same expression can stand in SELECT and GROUP BY.
 _SHANGHAI = literal_column("'Asia/Shanghai'")
-STATE_ORDER = ["in_progress", "parallel", "returned", "suspended", "approved", "rejected", "not_accepted", "withdrawn"]
+STATE_ORDER = ["in_progress", "parallel", "returned", "suspended", "approved", "rejected", "not_accepted", "withdrawn",
+               "terminated"]
 
 
 def _local_day(col):

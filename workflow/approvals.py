@@ -64,6 +64,7 @@ STATES = {
     "approved": "准予许可（已办结）",
     "rejected": "不予许可",
     "not_accepted": "不予受理",
+    "terminated": "终止办理",
     "withdrawn": "已撤回",
 }
 ACTIVE = ("in_progress", "returned", "suspended", "parallel")
@@ -260,6 +261,11 @@ def _components_done(session: Session, case: Case) -> str | None:
     return f"尚有 {waiting} 个组成事项未办结" if waiting or not states else None
 
 
+def _parent_failed(session: Session, case: Case) -> str | None:
+    parent = session.get(Case, case.composite_parent_id) if case.composite_parent_id else None
+    return None if parent is not None and parent.state == "rejected" else "仅在并联审批未通过时终止组成事项"
+
+
 def _component_failed(session: Session, case: Case) -> str | None:
     states = set(session.scalars(select(Case.state).where(Case.composite_parent_id == case.id)))
     return None if states & {"rejected", "not_accepted", "withdrawn"} else "各组成事项均未被否决"
@@ -279,6 +285,8 @@ MACHINE = StateMachine(ITEM_TYPE, STATES, [
     Transition("complete", "办结", ("in_progress",), "approved", STAFF, guard=_complete_guard),
     Transition("join", "并联审批完成", ("parallel",), "in_progress", STAFF, guard=_components_done),
     Transition("fail", "并联审批未通过", ("parallel",), "rejected", STAFF, guard=_component_failed),
+    Transition("terminate", "终止办理", ("in_progress", "returned", "suspended"), "terminated", STAFF,
+               guard=_parent_failed),
 ])
 
 
@@ -698,7 +706,21 @@ def _close_negative(session: Session, case: Case, actor: Actor, comment: str | N
         parent = session.get(Case, case.composite_parent_id)
         if parent.state == "parallel":
             _close_negative(session, parent, actor, f"组成事项 {case.case_no} {STATES[case.state]}", now, "fail")
+            _terminate_components(session, parent, case, actor, now)
     return case
+
+
+def _terminate_components(session: Session, parent: Case, failed: Case, actor: Actor, now: datetime) -> None:
+    """The composite failed: its components still open end too (终止办理), their steps and to-dos closed, so
+    that nobody goes on examining a part of a licence that can no longer be granted."""
+    comment = f"并联审批未通过（组成事项 {failed.case_no} {STATES[failed.state]}），本事项终止办理"
+    for other in session.scalars(select(Case).where(Case.composite_parent_id == parent.id, Case.id != failed.id,
+                                                    Case.state.in_(("in_progress", "returned", "suspended")))):
+        transition(session, MACHINE, other, "terminate", actor, comment=comment, now=now)
+        _finish_step(session, other, actor, "terminate", comment, now)  # closes its to-dos too
+        other.current_step = other.step_permission = other.step_due = None
+        session.flush()
+        _sync(session, other, "terminate", actor, now)
 
 
 def _withdraw(session: Session, case: Case, actor: Actor, comment: str | None, now: datetime) -> Case:

@@ -808,6 +808,9 @@ def _case(w: _World, item, day: dt.date, district: str, index: int, *, parent: d
             states = {c["state"] for c in children}
             if states & {"rejected"}:
                 done = max(c["decided_at"] for c in children if c["state"] == "rejected")
+                for child in children:
+                    if child["state"] in ("in_progress", "returned", "suspended"):
+                        _terminate(w, child, done, actor)
                 w.steps.append(_step(case["id"], seq, step, start, due, done, actor, "fail", "组成事项未通过"))
                 case.update(state="rejected", current_step=None, step_permission=None, step_due=None,
                             level=step.level, decided_at=done)
@@ -870,9 +873,28 @@ def _channel(r: random.Random, parent: dict | None) -> str:
 
 
 def _component_outcomes(r: random.Random, outcome: str) -> list[str]:
+    """Forced outcomes of a composite's components, popped from the end (first component first). A failed
+    composite: the first approved, the second rejected, the third sent back for correction — still open
+    when the composite fails, so it is terminated with it (as the engine does)."""
     if outcome == "rejected":
-        return ["approved", "rejected", "approved"]
+        return ["returned", "rejected", "approved"]
     return ["approved"] * 3
+
+
+def _terminate(w: _World, case: dict, at: dt.datetime, actor: str) -> None:
+    """A component still open when its composite failed: closed with it (the engine's ``terminate``)."""
+    comment = "并联审批未通过，本事项终止办理"
+    for step in reversed(w.steps):
+        if step["case_id"] != case["id"]:
+            continue
+        if step["finished_at"] is None:
+            step.update(finished_at=max(at, step["started_at"] + dt.timedelta(minutes=1)), actor=actor,
+                        outcome="terminate", comment=comment)
+        break
+    for todo in w.todos[-10:]:  # the components' to-dos were the last ones added
+        if todo["item_id"] == case["id"] and todo["done_at"] is None:
+            todo["done_at"] = at
+    case.update(state="terminated", current_step=None, step_permission=None, step_due=None, paused_on=None)
 
 
 def _step(case_id: int, seq: int, step, start, due, fin, actor, outcome, comment) -> dict:

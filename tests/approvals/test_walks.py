@@ -355,8 +355,21 @@ def test_composite_fails_when_a_component_is_rejected(s):
     walk(s, case)
     permit = s.scalar(select(Case).where(Case.composite_parent_id == case.id, Case.situation_code == "permit"))
     walk(s, permit, stop_before="review")
+    parts = list(s.scalars(select(Case).where(Case.composite_parent_id == case.id).order_by(Case.id)))
+    walk(s, parts[0])  # the filing is already decided when the permit fails
     ap.act(s, actor("approver_city"), permit.id, "reject", comment="清洗废水未经预处理直接排放")
     assert permit.state == "rejected" and case.state == "rejected"
     assert _cert(s, case) is None
+    # the component still open ends with the composite: no step, no to-do left, no further action
+    sign = next(p for p in parts if p.situation_code == "sign")
+    assert parts[0].state == "approved" and sign.state == "terminated" and sign.current_step is None
+    assert s.scalar(select(func.count()).select_from(CaseStep).where(CaseStep.case_id == sign.id,
+                                                                     CaseStep.finished_at.is_(None))) == 0
+    last = s.scalar(select(CaseStep).where(CaseStep.case_id == sign.id).order_by(CaseStep.seq.desc()).limit(1))
+    assert last.outcome == "terminate" and "本事项终止办理" in last.comment
+    assert s.scalar(select(func.count()).select_from(Todo).where(Todo.item_type == "ap_case", Todo.item_id == sign.id,
+                                                                 Todo.done_at.is_(None))) == 0
+    with pytest.raises(TransitionRefused):
+        ap.act(s, actor("approver_district"), sign.id, "advance")
     reject = s.scalar(select(Document).where(Document.case_id == permit.id, Document.kind == "decision"))
     assert reject.template == "decision_reject" and "清洗废水" in reject.draft_text
