@@ -7,6 +7,7 @@ import re
 
 from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from api.auth import api_permission
 from db import db
@@ -83,11 +84,10 @@ def intake_case():
     sender_case_id = str(payload.get("sender_case_id") or "")
     if not _SENDER_CASE_ID.fullmatch(sender_case_id):
         return _refuse(422, "申请内容有误", errors={"sender_case_id": "一网通办办件编号须为 1～40 位字母、数字、下划线或连字符"})
-    username = _intake_username(client_id, sender_case_id)
-    with db.session() as s:
-        existing = s.scalar(select(ap.Case).where(ap.Case.applicant_username == username))
-        if existing is not None:
-            return jsonify(case_no=existing.case_no, state=existing.state, created=False), 200
+    username, intake_key = _intake_username(client_id, sender_case_id), f"{client_id}:{sender_case_id}"
+    existing = _intake_case(intake_key)
+    if existing is not None:
+        return jsonify(**existing, created=False), 200
     who = Actor(username, g.api_client["permissions"], client_ip(), None)
     errors, files = _intake_materials(payload.get("materials"))
     form = payload.get("form")
@@ -104,6 +104,8 @@ def intake_case():
                 answers=payload.get("answers") if isinstance(payload.get("answers"), dict) else None,
                 contact_phone=str(payload.get("contact_phone") or "") or None, channel="api",
                 parent_certificate_no=payload.get("parent_certificate_no") or None)
+            case.intake_key = intake_key
+            s.flush()  # a request with the same key that got here first wins: IntegrityError, below
             ap.save_draft(s, who, case.id, form)
             for code, filename, data in files:
                 ap.add_material(s, who, case.id, code, filename, data)
@@ -113,7 +115,21 @@ def intake_case():
         return _refuse(422, exc.message, errors=exc.errors, missing_materials=exc.missing_materials)
     except ap.ApprovalError as exc:
         return _refuse(422, exc.message, errors={}, missing_materials=[])
+    except IntegrityError:
+        existing = _intake_case(intake_key)  # the same case sent twice at once: the other request created it
+        if existing is None:
+            raise
+        return jsonify(**existing, created=False), 200
     return jsonify(**result, created=True), 201
+
+
+def _intake_case(intake_key: str) -> dict | None:
+    """The case already created for this client and sender case id, if any."""
+    from workflow import approvals as ap
+
+    with db.session() as s:
+        case = s.scalar(select(ap.Case).where(ap.Case.intake_key == intake_key))
+        return None if case is None else {"case_no": case.case_no, "state": case.state}
 
 
 def _intake_materials(items) -> tuple[dict[str, str], list[tuple[str, str, bytes]]]:

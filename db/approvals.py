@@ -64,6 +64,9 @@ class Case(Base):
     step_due: Mapped[date | None] = mapped_column(Date)
     form: Mapped[str] = mapped_column(Text, nullable=False, default="{}")
     channel: Mapped[str] = mapped_column(String(8), nullable=False)
+    # Cases from the intake API: "<client id>:<sender's case id>", unique, so that a resent case (or two sent
+    # at once) makes one case; NULL for the portal's cases.
+    intake_key: Mapped[str | None] = mapped_column(String(96), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -116,3 +116,27 @@ def test_same_sender_case_id_twice_gives_one_case(ywtb):
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(Case).where(
             Case.applicant_username == f"api:{CLIENT}:YW20260008")) == 1
+
+
+@pytest.mark.module(62)
+def test_same_sender_case_id_at_the_same_moment_gives_one_case(ywtb, monkeypatch):
+    """Two requests with one sender case id both pass the look-up before either has created the case: the
+    unique intake key lets only one create it; the other answers with that case."""
+    import api.v1 as v1
+
+    first = _post(ywtb, _case("YW20260009"))
+    assert first.status_code == 201
+    real, calls = v1._intake_case, []
+
+    def racing(key):  # the look-up before creating misses, as it would for a request running alongside
+        calls.append(key)
+        return None if len(calls) == 1 else real(key)
+
+    monkeypatch.setattr(v1, "_intake_case", racing)
+    second = _post(ywtb, _case("YW20260009"))
+    assert second.status_code == 200 and len(calls) == 2
+    assert second.get_json() == {"case_no": first.get_json()["case_no"], "state": "in_progress", "created": False}
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Case).where(Case.intake_key == f"{CLIENT}:YW20260009")) == 1
+        assert s.scalar(select(func.count()).select_from(Case).where(
+            Case.applicant_username == f"api:{CLIENT}:YW20260009")) == 1
