@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, timezone
-from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -28,12 +27,12 @@ from db import db
 from db.civilized import (EFFECTS, KINDS, NATURES, RECORD_KINDS, REMOVAL_REASONS, Application, Association,
                           Consultation, Cycle, Decision, Department, EventType, EvidenceFile, Indicator,
                           IndicatorVersion, NegativeEvent, Record, RegistryEntry, Score, Unit, refresh_rollups)
-from db.meta import bump_version
+from db.meta import touch
 from db.reference import District
 from security import audit
 from security.signing import sign_record
 from security.sm import sm3
-from security.uploads import UploadRejected, check_upload, safe_filename
+from security.uploads import UploadRejected, check_upload, safe_filename, store_file
 from security.web import audit_denied, client_ip, require
 from workflow import Actor, TransitionRefused, history, transition
 from workflow import inbox
@@ -68,8 +67,8 @@ def _audit(s: Session, action: str, object_type: str, object_id, detail: dict | 
 
 
 def _changed(s: Session) -> None:
-    """Bump the statistics' data version in the same transaction (the Dash pages' caches miss next time)."""
-    bump_version(s.connection(), "civilized")
+    """Mark the statistics' data as changed: their version is bumped when this transaction commits."""
+    touch(s, "civilized")
 
 
 def _my_association(s: Session) -> Association | None:
@@ -176,11 +175,7 @@ def _cycles(s: Session) -> list[Cycle]:
 def _store(data: bytes, kind: str, folder: str) -> tuple[str, str]:
     """Write an accepted upload under the instance folder, named by its SM3 digest; (digest, relative path)."""
     digest = sm3(data).hex()
-    rel = Path("files") / "civilized" / folder / f"{digest}.{kind}"
-    path = Path(current_app.instance_path) / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return digest, str(rel)
+    return digest, store_file(current_app.instance_path, data, "civilized", folder, f"{digest}.{kind}")
 
 
 def _check_file(storage, allowed: set[str]) -> tuple[str, bytes, str]:

@@ -5,12 +5,13 @@ The engine is created late (``db.configure(url)`` from the app factory or a comm
 from __future__ import annotations
 
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import MetaData, create_engine, event, make_url
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy import DateTime, Integer, MetaData, String, create_engine, event, make_url
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 # Stable constraint names so that Alembic migrations are the same on SQLite and PostgreSQL.
 NAMING = {
@@ -26,6 +27,18 @@ class Base(DeclarativeBase):
     """Declarative base of every table."""
 
     metadata = MetaData(naming_convention=NAMING)
+
+
+class StoredFile:
+    """Columns of an uploaded file kept under the instance folder (``security.uploads.store_file``), named by
+    its SM3 digest so that ``admin.forms.send_stored`` can refuse an altered one."""
+
+    kind: Mapped[str] = mapped_column(String(8), nullable=False)
+    size: Mapped[int] = mapped_column(Integer, nullable=False)
+    sm3: Mapped[str] = mapped_column(String(64), nullable=False)
+    stored_path: Mapped[str] = mapped_column(String(255), nullable=False)
+    uploaded_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 
 def normalise_url(url: str) -> str:
@@ -75,6 +88,19 @@ def make_engine(url: str, **kwargs) -> Engine:
         kwargs.setdefault("pool_size", 5)
         kwargs.setdefault("max_overflow", 10)
     return create_engine(url, **kwargs)
+
+
+def conflict_insert(bind: Engine | Connection | Session, table):
+    """``INSERT`` of ``table`` with ``.on_conflict_do_nothing``/``.on_conflict_do_update`` on the dialects that
+    have ``INSERT … ON CONFLICT`` (PostgreSQL and PG-compatible databases, SQLite); None on any other."""
+    dialect = (bind.get_bind() if isinstance(bind, Session) else bind).dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        return None
+    return insert(table)
 
 
 class Database:

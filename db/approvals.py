@@ -15,7 +15,7 @@ from sqlalchemy import (Boolean, Date, DateTime, Float, ForeignKey, Index, Integ
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db import Base
+from db import Base, StoredFile
 from security.columns import EncryptedString
 
 CHANNELS = {"web": "PC 端", "mobile": "移动端", "api": "一网通办接口"}
@@ -116,7 +116,7 @@ class StepRollup(Base):
     work_days: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
-class CaseMaterial(Base):
+class CaseMaterial(StoredFile, Base):
     """An uploaded material of a case, stored under the instance folder and named by its SM3 digest."""
 
     __tablename__ = "ap_material"
@@ -125,12 +125,6 @@ class CaseMaterial(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("ap_case.id"), nullable=False, index=True)
     code: Mapped[str] = mapped_column(String(40), nullable=False)
     filename: Mapped[str] = mapped_column(String(120), nullable=False)
-    kind: Mapped[str] = mapped_column(String(8), nullable=False)
-    size: Mapped[int] = mapped_column(Integer, nullable=False)
-    sm3: Mapped[str] = mapped_column(String(64), nullable=False)
-    stored_path: Mapped[str] = mapped_column(String(255), nullable=False)
-    uploaded_by: Mapped[str] = mapped_column(String(64), nullable=False)
-    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 
 class Certificate(Base):

@@ -11,7 +11,7 @@ from sqlalchemy import (Boolean, Date, DateTime, Float, ForeignKey, Index, Integ
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db import Base
+from db import Base, StoredFile
 
 DATASET = "civilized"
 NATURES = {"industry": "两性单位（行业单位）", "direct": "直属单位"}
@@ -151,7 +151,7 @@ class Score(Base):
     scored_by: Mapped[str] = mapped_column(String(64), nullable=False)
 
 
-class EvidenceFile(Base):
+class EvidenceFile(StoredFile, Base):
     """An uploaded file (evidence of an indicator, or a photo of an inspection/symposium record)."""
 
     __tablename__ = "civ_file"
@@ -161,12 +161,6 @@ class EvidenceFile(Base):
     indicator_id: Mapped[int | None] = mapped_column(ForeignKey("civ_indicator.id"))
     record_id: Mapped[int | None] = mapped_column(ForeignKey("civ_record.id"), index=True)
     filename: Mapped[str] = mapped_column(String(128), nullable=False)
-    kind: Mapped[str] = mapped_column(String(8), nullable=False)
-    size: Mapped[int] = mapped_column(Integer, nullable=False)
-    sm3: Mapped[str] = mapped_column(String(64), nullable=False)
-    stored_path: Mapped[str] = mapped_column(String(255), nullable=False)
-    uploaded_by: Mapped[str] = mapped_column(String(64), nullable=False)
-    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 
 class EventType(Base):

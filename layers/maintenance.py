@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.gis import GRID_LEVELS, Change, Feature, FeatureVersion, PointGrid, cell_size
-from db.meta import bump_version
+from db.meta import touch
 from layers import catalog
 from layers.spatial import district_at, representative_point, street_at
 from security import audit
@@ -210,7 +210,7 @@ def approve(s: Session, actor: Actor, change_id: int) -> Feature | None:
     _record(s, feature, change.action, change.submitted_by, change.id)
     change.status = "已发布"
     change.feature_id = feature.id
-    bump_version(s.connection(), DATASET)
+    touch(s, DATASET)
     _audit(s, actor, "gis.change.publish", feature.id,
            {"change": change.id, "action": change.action, "version": feature.version})
     return feature
@@ -246,6 +246,6 @@ def rollback(s: Session, actor: Actor, feature_id: int, to_version: int, *, expe
     _place(s, feature, name=old.name, geom_type=old.geom_type, geometry=old.geometry, lon=old.lon, lat=old.lat,
            properties=old.properties, deleted=old.deleted, by=actor.username)
     _record(s, feature, "rollback", actor.username, None)
-    bump_version(s.connection(), DATASET)
+    touch(s, DATASET)
     _audit(s, actor, "gis.feature.rollback", feature.id, {"to_version": to_version, "version": feature.version})
     return feature

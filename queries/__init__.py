@@ -24,15 +24,12 @@ def read_df(stmt: Executable) -> pd.DataFrame:
 
 def data_version(dataset: str) -> int:
     """The current version of ``dataset`` (0 before its first build or import)."""
-    with db.engine.connect() as conn:
-        value = conn.execute(
-            select(DataVersion.version).where(DataVersion.dataset == dataset)
-        ).scalar_one_or_none()
-    return value or 0
+    return data_versions(dataset)[0]
 
 
 def data_versions(*datasets: str) -> tuple[int, ...]:
-    """The current versions of ``datasets``, in order, read in one statement."""
+    """The current versions of ``datasets``, in order, read in one statement (0 before a dataset's first
+    build or import)."""
     if not datasets:
         return ()
     with db.engine.connect() as conn:

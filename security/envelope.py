@@ -165,8 +165,6 @@ class DbNonceStore:
     for the lock.
     """
 
-    upsert_dialects = ("postgresql", "sqlite")  # dialects with INSERT ... ON CONFLICT DO NOTHING
-
     def __init__(self, bind: Engine | Connection | Session) -> None:
         from db.security import EnvelopeNonce
 
@@ -174,13 +172,11 @@ class DbNonceStore:
         self._table = EnvelopeNonce.__table__
 
     def _insert(self, executor: Connection | Session, values: dict) -> bool:
-        dialect = (executor.get_bind() if isinstance(executor, Session) else executor).dialect.name
-        if dialect in self.upsert_dialects:
-            if dialect == "postgresql":
-                from sqlalchemy.dialects.postgresql import insert as dialect_insert
-            else:
-                from sqlalchemy.dialects.sqlite import insert as dialect_insert
-            stmt = (dialect_insert(self._table).values(**values)
+        from db import conflict_insert
+
+        upsert = conflict_insert(executor, self._table)
+        if upsert is not None:
+            stmt = (upsert.values(**values)
                     .on_conflict_do_nothing(index_elements=["nonce"]).returning(self._table.c.nonce))
             # RETURNING rather than rowcount: drivers report -1 for some statements (psycopg 3 here).
             return executor.execute(stmt).first() is not None

@@ -13,8 +13,9 @@ import io
 import re
 import unicodedata
 import zipfile
+from pathlib import Path
 
-__all__ = ["KINDS", "UploadRejected", "check_upload", "detect_kind", "safe_filename"]
+__all__ = ["KINDS", "UploadRejected", "check_upload", "detect_kind", "safe_filename", "store_file"]
 
 # Kinds in the order they are listed to users, with their display names.
 KINDS = {"pdf": "PDF", "jpeg": "JPG", "png": "PNG", "docx": "DOCX", "xlsx": "XLSX", "csv": "CSV",
@@ -187,3 +188,13 @@ def safe_filename(name: str) -> str:
             stem = stem[:-1]
         text = (stem.rstrip(". ") or "file") + suffix
     return text
+
+
+def store_file(instance_path: str | Path, data: bytes, *parts: str) -> str:
+    """Write an accepted file to ``<instance>/files/<parts…>``; returns its path relative to the instance folder
+    (what the tables keep and ``admin.forms.send_stored`` reads)."""
+    rel = Path("files", *parts)
+    path = Path(instance_path) / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return str(rel)

@@ -16,7 +16,6 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 from typing import Any
 from uuid import uuid4
 from zoneinfo import ZoneInfo
@@ -27,13 +26,14 @@ from sqlalchemy.orm import Session
 from db.approvals import (RECORD_KINDS, SITE_STATUSES, SUPERVISION_STATES, AdSite, Case, CaseMaterial, CaseStep,
                           Certificate, Document, FeeAssessment, Species, StepRollup, SupervisionRecord,
                           SupervisionTask)
+from db import conflict_insert
 from db.meta import touch
 from db.reference import District
 from integrations.outbox import ON_DELIVERED, enqueue
 from security import audit
 from security.signing import sign_record
 from security.sm import sm3
-from security.uploads import UploadRejected, check_upload, safe_filename
+from security.uploads import UploadRejected, check_upload, safe_filename, store_file
 from workflow import Actor, StateMachine, Transition, TransitionRefused, inbox, transition
 from workflow import documents
 from workflow.catalog import Item, Situation, Step, SubItem, catalog, field_errors, valid_idcode
@@ -67,7 +67,8 @@ STATES = {
     "terminated": "终止办理",
     "withdrawn": "已撤回",
 }
-ACTIVE = ("in_progress", "returned", "suspended", "parallel")
+OPEN = ("in_progress", "returned", "suspended")  # under way; ended with a failed composite (terminate)
+ACTIVE = OPEN + ("parallel",)
 APPLY = ("approvals.apply", "api.intake")
 STAFF = ("approvals.city", "approvals.district", "approvals.sign", "approvals.fee", "approvals.tax")
 # Forest vegetation restoration fee, yuan per m² by land type (财税〔2015〕122号 art. 2: 乔木林地、竹林地
@@ -176,18 +177,10 @@ def _authorise_step(session: Session, case: Case, actor: Actor) -> Step:
     return step
 
 
-def _files_root() -> Path:
+def _write(case: Case, name: str, data: bytes) -> str:
     from flask import current_app
 
-    return Path(current_app.instance_path) / "files" / "approvals"
-
-
-def _write(case: Case, name: str, data: bytes) -> str:
-    rel = Path("files") / "approvals" / case.case_no / name
-    path = _files_root().parent.parent / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return str(rel)
+    return store_file(current_app.instance_path, data, "approvals", case.case_no, name)
 
 
 def _sync(session: Session, case: Case, action: str, actor: Actor, now: datetime) -> None:
@@ -274,7 +267,7 @@ def _component_failed(session: Session, case: Case) -> str | None:
 MACHINE = StateMachine(ITEM_TYPE, STATES, [
     Transition("submit", "提交申请", ("draft",), "in_progress", APPLY),
     Transition("resubmit", "补正后重新提交", ("returned",), "in_progress", APPLY),
-    Transition("withdraw", "撤回申请", ("draft", "in_progress", "returned", "suspended"), "withdrawn", APPLY),
+    Transition("withdraw", "撤回申请", ("draft",) + OPEN, "withdrawn", APPLY),
     Transition("advance", "审核通过", ("in_progress",), _advance_target, STAFF, guard=_advance_guard),
     Transition("return", "退回补正", ("in_progress",), "returned", STAFF, guard=_return_guard, needs_comment=True),
     Transition("not_accept", "不予受理", ("in_progress",), "not_accepted", STAFF, guard=_not_accept_guard,
@@ -285,8 +278,7 @@ MACHINE = StateMachine(ITEM_TYPE, STATES, [
     Transition("complete", "办结", ("in_progress",), "approved", STAFF, guard=_complete_guard),
     Transition("join", "并联审批完成", ("parallel",), "in_progress", STAFF, guard=_components_done),
     Transition("fail", "并联审批未通过", ("parallel",), "rejected", STAFF, guard=_component_failed),
-    Transition("terminate", "终止办理", ("in_progress", "returned", "suspended"), "terminated", STAFF,
-               guard=_parent_failed),
+    Transition("terminate", "终止办理", OPEN, "terminated", STAFF, guard=_parent_failed),
 ])
 
 
@@ -334,13 +326,8 @@ def _count_step(session: Session, item_code: str, district_code: str, label: str
     start = _local_date(started)
     values = {"month": start.replace(day=1), "item_code": item_code, "district_code": district_code,
               "label": label, "steps": 1, "work_days": step_work_days(start, _local_date(finished))}
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as upsert
-    stmt = upsert(StepRollup).values(**values)
     t = StepRollup.__table__
+    stmt = conflict_insert(session, t).values(**values)
     session.execute(stmt.on_conflict_do_update(
         index_elements=[t.c.month, t.c.item_code, t.c.district_code, t.c.label],
         set_={"steps": t.c.steps + 1, "work_days": t.c.work_days + stmt.excluded.work_days}))
@@ -715,7 +702,7 @@ def _terminate_components(session: Session, parent: Case, failed: Case, actor: A
     that nobody goes on examining a part of a licence that can no longer be granted."""
     comment = f"并联审批未通过（组成事项 {failed.case_no} {STATES[failed.state]}），本事项终止办理"
     for other in session.scalars(select(Case).where(Case.composite_parent_id == parent.id, Case.id != failed.id,
-                                                    Case.state.in_(("in_progress", "returned", "suspended")))):
+                                                    Case.state.in_(OPEN))):
         transition(session, MACHINE, other, "terminate", actor, comment=comment, now=now)
         _finish_step(session, other, actor, "terminate", comment, now)  # closes its to-dos too
         other.current_step = other.step_permission = other.step_due = None

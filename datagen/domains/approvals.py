@@ -39,7 +39,7 @@ from db.workflow import Todo
 from security import keys
 from security.signing import canonical
 from security.sm import sm2_sign, sm3
-from workflow.approvals import rebuild_step_rollup
+from workflow.approvals import OPEN, rebuild_step_rollup
 from workflow.catalog import catalog
 
 SIZES = {"demo": 2500, "city": 262_000}  # top-level cases; composite components come on top (city ≈ 355,000)
@@ -809,7 +809,7 @@ def _case(w: _World, item, day: dt.date, district: str, index: int, *, parent: d
             if states & {"rejected"}:
                 done = max(c["decided_at"] for c in children if c["state"] == "rejected")
                 for child in children:
-                    if child["state"] in ("in_progress", "returned", "suspended"):
+                    if child["state"] in OPEN:
                         _terminate(w, child, done, actor)
                 w.steps.append(_step(case["id"], seq, step, start, due, done, actor, "fail", "组成事项未通过"))
                 case.update(state="rejected", current_step=None, step_permission=None, step_due=None,
