@@ -24,21 +24,13 @@ from typing import Callable
 import orjson
 from dash import Patch
 from dash._callback import NoUpdate
-from flask_login import current_user
 from plotly.io.json import to_json_plotly
 
 from extensions import cache
 from queries import data_versions
+from security.context import viewer
 
 DEFAULT_TIMEOUT = 300  # the boards' refresh interval (components.board.REFRESH_MS)
-
-
-def viewer_key() -> tuple:
-    """What the current viewer may see: district scope, roles and, for a share-link visitor, its scope."""
-    access = getattr(current_user, "access", None)
-    roles = tuple(getattr(access, "roles", ()) or ())
-    share = getattr(current_user, "scope", None) if getattr(current_user, "view", None) else None
-    return getattr(current_user, "district_code", None), roles, getattr(current_user, "view", None), share
 
 
 def _storable(result) -> bool:
@@ -60,7 +52,7 @@ def memo_callback(*datasets: str, timeout: int = DEFAULT_TIMEOUT, namespace: str
 
         @functools.wraps(fn)
         def wrapper(*args):
-            material = [[args[i] for i in keep if i < len(args)], viewer_key(), data_versions(*datasets)]
+            material = [[args[i] for i in keep if i < len(args)], viewer(), data_versions(*datasets)]
             digest = hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode()).hexdigest()
             key = f"{name}:{digest[:40]}"
             stored = cache.get(key)

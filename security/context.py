@@ -54,6 +54,14 @@ def shared_scope() -> dict | None:
     return getattr(current_user, "scope", None) if getattr(current_user, "view", None) else None
 
 
+def viewer() -> tuple:
+    """What the current viewer may see, as one value (a part of cache keys): district scope, roles, and for a
+    share-link visitor the view and what was shared."""
+    access = getattr(current_user, "access", None)
+    roles = tuple(getattr(access, "roles", ()) or ())
+    return district_scope(), roles, getattr(current_user, "view", None), shared_scope()
+
+
 JOB_TICKET_SECONDS = 3600
 
 

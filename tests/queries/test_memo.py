@@ -14,6 +14,7 @@ from db.meta import bump_version, touch
 from queries import data_version, data_versions
 from queries import memo as memo_mod
 from queries.memo import memo_callback
+from security import context
 
 CITY_LEADER = SimpleNamespace(district_code=None, access=SimpleNamespace(roles=("leader",)))
 XUHUI_OFFICER = SimpleNamespace(district_code="310104", access=SimpleNamespace(roles=("leader",)))
@@ -24,8 +25,7 @@ ANALYST = SimpleNamespace(district_code=None, access=SimpleNamespace(roles=("ana
 def ctx(app, monkeypatch):
     """An app context with a settable viewer."""
     viewer = {"user": CITY_LEADER}
-    monkeypatch.setattr(memo_mod, "current_user", SimpleNamespace())
-    monkeypatch.setattr(memo_mod, "viewer_key", lambda: (viewer["user"].district_code, viewer["user"].access.roles))
+    monkeypatch.setattr(memo_mod, "viewer", lambda: (viewer["user"].district_code, viewer["user"].access.roles))
     with app.server.app_context():
         yield viewer
 
@@ -98,14 +98,14 @@ def test_results_with_no_update_are_not_stored(ctx):
 
 
 def test_viewer_key_distinguishes_scope_roles_and_share_links(monkeypatch):
-    monkeypatch.setattr(memo_mod, "current_user", CITY_LEADER)
-    city = memo_mod.viewer_key()
-    monkeypatch.setattr(memo_mod, "current_user", XUHUI_OFFICER)
-    xuhui = memo_mod.viewer_key()
-    monkeypatch.setattr(memo_mod, "current_user", SimpleNamespace(view="hotline12319", scope={"lines": ["绿化林业"]}))
-    share_a = memo_mod.viewer_key()
-    monkeypatch.setattr(memo_mod, "current_user", SimpleNamespace(view="hotline12319", scope={"lines": ["市容环卫"]}))
-    share_b = memo_mod.viewer_key()
+    monkeypatch.setattr(context, "current_user", CITY_LEADER)
+    city = context.viewer()
+    monkeypatch.setattr(context, "current_user", XUHUI_OFFICER)
+    xuhui = context.viewer()
+    monkeypatch.setattr(context, "current_user", SimpleNamespace(view="hotline12319", scope={"lines": ["绿化林业"]}))
+    share_a = context.viewer()
+    monkeypatch.setattr(context, "current_user", SimpleNamespace(view="hotline12319", scope={"lines": ["市容环卫"]}))
+    share_b = context.viewer()
     assert len({repr(k) for k in (city, xuhui, share_a, share_b)}) == 4
 
 
