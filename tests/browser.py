@@ -84,6 +84,24 @@ def open_server_page(driver, url: str, timeout: float = 15.0) -> list[str]:
     return console_errors(driver)
 
 
+def server_page_failures(driver, base: str, pages: list[tuple[str, str, str]], ids: dict, password: str) -> dict:
+    """Open each (account, path template, text it must show) as that account; {account path: what went wrong}
+    for every page with console errors, without its text, or showing the refusal or not-found page."""
+    failures, current = {}, None
+    for account, template, text in pages:
+        if account != current:
+            sign_in(driver, base, account, password)
+            current = account
+        path = template.format(**ids)
+        errors = open_server_page(driver, f"{base}{path}")
+        body = driver.find_element("tag name", "body").text
+        if errors:
+            failures[f"{account} {path}"] = errors
+        elif text not in body or "您没有访问" in body or "页面不存在" in body:
+            failures[f"{account} {path}"] = f"expected {text!r}; got {body[-300:]!r}"
+    return failures
+
+
 def sign_in(driver, base: str, username: str, password: str) -> None:
     """Sign in through the real form: the page's JavaScript SM2-encrypts the password."""
     from selenium.webdriver.common.by import By

@@ -3,7 +3,7 @@ and the hot tickets' ranking with live status."""
 from __future__ import annotations
 
 import dash
-from dash import ALL, Input, Output, State, callback, dcc, html, no_update
+from dash import ALL, Input, Output, State, callback, html, no_update
 
 from components.board import board_header, filter_bar, kpi_row, ranked_list
 from components.cards import kpi_card, panel

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dash
 import plotly.graph_objects as go
-from dash import ALL, Input, Output, State, callback, html, no_update
+from dash import ALL, Input, Output, callback, html, no_update
 
 from components import figures
 from components.board import board_header, kpi_row

@@ -14,13 +14,12 @@ from sqlalchemy import select
 from db import db
 from db.approvals import Case, Certificate, Document, SupervisionTask
 from security.sm import sm3
-from tests.approvals.helpers import uscc
+from tests.approvals.helpers import XUHUI, uscc
+from tests.approvals.test_walks import FOREST_FORM, FOREST_ROWS, PQ_FORM, SEED_FORM, WASH_FORM
 from tests.approvals_web.conftest import SITE, SPECIES
 from tests.approvals_web.helpers import (IPHONE, NOT_PDF, case_of, save, start, text, token, upload,
                                          upload_all, walk)
 from workflow import approvals as ap
-
-XUHUI = "310104"
 
 
 def _submit_with_a_fix(client, case_id: int, values: dict, bad: tuple[str, str, str]) -> None:
@@ -111,11 +110,6 @@ def _supervise(clients, case_id: int) -> None:
         assert f'data-state="{state}"' in text(sup.get(path))
 
 
-PQ_FORM = {"consignee": "杭州某园林公司", "origin": "上海市徐汇区华泾苗圃", "destination": "浙江省杭州市西湖区",
-           "plant_name": "香樟", "variety": "本地香樟", "quantity": "200", "quantity_unit": "株", "packaging": "带土球",
-           "transport": "汽车", "departure_date": "2026-03-10"}
-
-
 @pytest.mark.module(56, 57, 58, 59, 60)
 def test_plant_quarantine_on_a_phone(clients):
     """Applied from a phone (channel recorded as mobile), handled by the Xuhui district approver only."""
@@ -195,11 +189,6 @@ def test_outdoor_advertising_by_an_agent_with_draft_edit_supervision_and_renewal
     assert _certificate(case_id).status == "expired" and _certificate(renewal).previous_id == cert.id
 
 
-SEED_FORM = {"legal_representative": "王林", "residence": "上海市徐汇区龙华路 1 号", "business_mode": "生产经营",
-             "business_scope": "林木良种繁殖材料", "species": "香樟、银杏、水杉", "site_address": "上海市徐汇区华泾镇苗圃路 8 号",
-             "storage_area": "300", "technicians": "4"}
-
-
 @pytest.mark.module(74, 75, 76, 77, 78, 79, 80, 81)
 def test_seed_license_new_change_renewal_and_cancel(clients):
     client = clients("applicant")
@@ -271,14 +260,6 @@ def test_species_outside_the_library_cannot_be_submitted(clients, web_libraries)
     assert case_of(case_id).state == "in_progress"
 
 
-FOREST_ROWS = [{"forest_block": "12", "compartment": "3", "area_m2": "1200", "land_type": "乔木林地",
-                "forest_category": "公益林"},
-               {"forest_block": "12", "compartment": "5", "area_m2": "800", "land_type": "灌木林地",
-                "forest_category": "商品林"}]
-FOREST_FORM = {"project_name": "华泾路拓宽工程", "project_type": "基础设施项目", "site_address": "徐汇区华泾镇",
-               "use_type": "永久占用", "sub_compartments": FOREST_ROWS}
-
-
 @pytest.mark.module(112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123)
 def test_forest_land_fee_payment_change_and_extension(clients):
     client = clients("applicant")
@@ -321,10 +302,6 @@ def test_forest_land_fee_payment_change_and_extension(clients):
     assert walk(clients, ext) == [("收件", "approver_city"), ("受理", "approver_city"), ("审批", "approver_city"),
                                   ("办结", "approver_city")]
     assert _certificate(change).status == "expired"
-
-
-WASH_FORM = {"legal_representative": "陈洁", "station_address": "徐汇区龙吴路 500 号", "wash_bays": "4",
-             "site_area": "600", "daily_wastewater": "12", "sign_text": "洁车坊汽车美容", "sign_area": "6"}
 
 
 @pytest.mark.module(150, 153, 154, 183, 184, 185, 186)

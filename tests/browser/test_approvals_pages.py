@@ -15,7 +15,7 @@ from datagen.domains.security import DEMO_PASSWORD
 from db import db
 from db.approvals import AdSite, CaseMaterial, Document, Species, SupervisionTask
 from tests.approvals.helpers import actor, fill, uscc, walk
-from tests.browser import open_server_page, sign_in
+from tests.browser import open_server_page, server_page_failures, sign_in
 from workflow import approvals as ap
 
 pytestmark = pytest.mark.browser
@@ -95,19 +95,7 @@ PAGES = [
 @pytest.mark.module(56, 57, 61, 65, 68, 73, 74, 79, 112, 113)
 def test_every_approvals_page_renders_in_chromium(app, live_server, browser, ids):
     assert all(ids.values()), ids
-    failures, current = {}, None
-    for account, template, text in PAGES:
-        if account != current:
-            sign_in(browser, live_server, account, DEMO_PASSWORD)
-            current = account
-        path = template.format(**ids)
-        errors = open_server_page(browser, f"{live_server}{path}")
-        body = browser.find_element(By.TAG_NAME, "body").text
-        if errors:
-            failures[f"{account} {path}"] = errors
-        elif text not in body or "您没有访问" in body or "页面不存在" in body:
-            failures[f"{account} {path}"] = f"expected {text!r}; got {body[-300:]!r}"
-    assert failures == {}
+    assert server_page_failures(browser, live_server, PAGES, ids, DEMO_PASSWORD) == {}
     assert app.server.config["TEST_SERVER_ERRORS"] == []
 
 

@@ -4,13 +4,12 @@ server reports an error."""
 from __future__ import annotations
 
 import pytest
-from selenium.webdriver.common.by import By
 from sqlalchemy import select
 
 from datagen.domains.security import DEMO_PASSWORD
 from db import db
 from db.civilized import Application, Association, Consultation, Cycle, Decision, Department, Unit
-from tests.browser import open_server_page, sign_in
+from tests.browser import server_page_failures
 
 pytestmark = pytest.mark.browser
 BASE = "/admin/civilized"
@@ -68,17 +67,6 @@ PAGES = [
 def test_every_admin_page_renders_in_chromium(app, live_server, browser):
     ids = _sample_ids()
     assert all(ids.values()), ids  # the demo data hold a sample of every kind
-    failures, current = {}, None
-    for account, template, text in PAGES:
-        if account != current:
-            sign_in(browser, live_server, account, DEMO_PASSWORD)
-            current = account
-        path = BASE + template.format(**ids)
-        errors = open_server_page(browser, f"{live_server}{path}")
-        body = browser.find_element(By.TAG_NAME, "body").text
-        if errors:
-            failures[f"{account} {path}"] = errors
-        elif text not in body or "您没有访问" in body or "页面不存在" in body:
-            failures[f"{account} {path}"] = f"expected {text!r}; got {body[-200:]!r}"
-    assert failures == {}
+    pages = [(account, BASE + template, text) for account, template, text in PAGES]
+    assert server_page_failures(browser, live_server, pages, ids, DEMO_PASSWORD) == {}
     assert app.server.config["TEST_SERVER_ERRORS"] == []
